@@ -13,7 +13,6 @@ func init() {
 	register("migrate", "apply the embedded database migrations", runMigrate)
 }
 
-
 func runDB(ctx context.Context, args []string) error {
 	var cfg config.Config
 	fs := flags("db", &cfg)

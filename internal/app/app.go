@@ -1,0 +1,75 @@
+// Package app assembles Gridkeeper's HTTP application: it mounts every
+// capability's routes under /api/v1, the health probes and the embedded map
+// page on one Echo instance. It holds no business logic of its own; the
+// serve command and the HTTP tests both build their server here, so tests
+// exercise exactly the router that production runs.
+package app
+
+import (
+	"context"
+	"io/fs"
+	"net/http"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/places"
+)
+
+// Options configure the application.
+type Options struct {
+	StreetRadiusM  float64       // locate: nearest street within this distance
+	RequestTimeout time.Duration // per-request deadline; zero means none
+	Quiet          bool          // no access log
+	Web            fs.FS         // the map page; nil serves none
+}
+
+// App is the assembled server.
+type App struct {
+	*echo.Echo
+	Guard *auth.Guard
+}
+
+// New builds the application over pool.
+func New(pool *pgxpool.Pool, opt Options) *App {
+	if opt.StreetRadiusM <= 0 {
+		opt.StreetRadiusM = 50
+	}
+	e := httpx.New(httpx.Options{RequestTimeout: opt.RequestTimeout, Quiet: opt.Quiet})
+	a := &App{Echo: e, Guard: auth.NewGuard(pool)}
+
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+	e.GET("/readyz", func(c echo.Context) error { return ready(c, pool) })
+
+	api := e.Group("/api/v1")
+	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
+
+	if opt.Web != nil {
+		files := http.FileServer(http.FS(opt.Web))
+		e.GET("/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-cache")
+			files.ServeHTTP(w, r)
+		})))
+	}
+	return a
+}
+
+// ready answers 200 when a query reaches the database within two seconds,
+// 503 with the reason otherwise. The pool reconnects by itself, so readiness
+// comes back when the database does, without a restart.
+func ready(c echo.Context, pool *pgxpool.Pool) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	var one int
+	if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		p := httpx.NewProblem(http.StatusServiceUnavailable, "database unreachable: "+err.Error())
+		p.Type = "https://gridkeeper.dev/problems/not-ready"
+		return p
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "database": "ok"})
+}

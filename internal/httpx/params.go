@@ -1,0 +1,94 @@
+package httpx
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// BBox is a lon/lat bounding box in EPSG:4326.
+type BBox struct{ MinLon, MinLat, MaxLon, MaxLat float64 }
+
+// QueryBBox parses the bbox query parameter "minLon,minLat,maxLon,maxLat".
+// ok is false when it is absent.
+func QueryBBox(c echo.Context, name string) (b BBox, ok bool, err error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return b, false, nil
+	}
+	parts := strings.Split(raw, ",")
+	if len(parts) != 4 {
+		return b, false, Invalid(name, "want four comma-separated numbers minLon,minLat,maxLon,maxLat")
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return b, false, Invalid(name, fmt.Sprintf("value %d (%q) is not a number", i+1, p))
+		}
+		v[i] = f
+	}
+	b = BBox{v[0], v[1], v[2], v[3]}
+	switch {
+	case b.MinLon < -180 || b.MaxLon > 180:
+		return b, false, Invalid(name, "longitudes must lie in [-180, 180]")
+	case b.MinLat < -90 || b.MaxLat > 90:
+		return b, false, Invalid(name, "latitudes must lie in [-90, 90]")
+	case b.MinLon > b.MaxLon:
+		return b, false, Invalid(name, "minLon is greater than maxLon")
+	case b.MinLat > b.MaxLat:
+		return b, false, Invalid(name, "minLat is greater than maxLat")
+	}
+	return b, true, nil
+}
+
+// QueryFloat parses a required number in [min, max].
+func QueryFloat(c echo.Context, name string, min, max float64) (float64, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return 0, Invalid(name, "is required")
+	}
+	f, err := strconv.ParseFloat(strings.TrimSpace(raw), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, Invalid(name, fmt.Sprintf("%q is not a number", raw))
+	}
+	if f < min || f > max {
+		return 0, Invalid(name, fmt.Sprintf("%g is outside [%g, %g]", f, min, max))
+	}
+	return f, nil
+}
+
+// QueryEnum parses an optional value from allowed; "" when absent.
+func QueryEnum(c echo.Context, name string, allowed ...string) (string, error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return "", nil
+	}
+	for _, a := range allowed {
+		if raw == a {
+			return raw, nil
+		}
+	}
+	return "", Invalid(name, fmt.Sprintf("%q is not one of %s", raw, strings.Join(allowed, ", ")))
+}
+
+// CheckQuery refuses query parameters the endpoint does not know, so that
+// a misspelt filter is an error instead of a silently unfiltered answer.
+func CheckQuery(c echo.Context, known ...string) error {
+	for k := range c.QueryParams() {
+		found := false
+		for _, n := range known {
+			if k == n {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return Invalid(k, "unknown query parameter; this endpoint takes "+strings.Join(known, ", "))
+		}
+	}
+	return nil
+}

@@ -69,4 +69,3 @@ func accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		return nil
 	}
 }
-

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 )
@@ -117,7 +118,11 @@ func ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		// A streamed body is under way: the status is gone, so end the
 		// connection rather than send a truncated document that parses.
-		slog.Error("error after response started", "path", c.Request().URL.Path, "err", err)
+		lvl := slog.LevelError
+		if c.Request().Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+			lvl = slog.LevelDebug // the client went away mid-stream
+		}
+		slog.Log(c.Request().Context(), lvl, "error after response started", "path", c.Request().URL.Path, "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	var p *Problem

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gridkeeper/gridkeeper/internal/app"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/config"
+	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/web"
+)
+
+func init() {
+	register("serve", "migrate, optionally load the sample city, and serve the map and API", runServe)
+}
+
+func runServe(ctx context.Context, args []string) error {
+	var cfg config.Config
+	fs := flags("serve", &cfg)
+	cfg.RegisterServe(fs)
+	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	setupLog(&cfg)
+
+	t, err := db.Resolve(ctx, cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer t.Close(context.Background())
+	from, to, err := db.Migrate(ctx, t.URL)
+	if err != nil {
+		return err
+	}
+	slog.Info("schema ready", "from", from, "to", to)
+	pool, err := db.Open(ctx, t.URL, db.PoolOptions{})
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if *loadSample {
+		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
+		if err != nil {
+			return err
+		}
+		slog.Info("sample city", "loaded", loaded)
+	}
+	if t.Cluster != nil {
+		if err := devToken(ctx, pool); err != nil {
+			return err
+		}
+	}
+
+	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	slog.Info("serving", "url", "http://"+ln.Addr().String(), "database", redact(t))
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		slog.Error("shutdown", "err", err)
+	}
+	return nil
+}
+
+// devToken gives a private cluster one admin token on its first start and
+// prints it once; a database that already has tokens gets none.
+func devToken(ctx context.Context, pool *pgxpool.Pool) error {
+	var n int
+	if err := pool.QueryRow(ctx, "SELECT count(*) FROM api_tokens").Scan(&n); err != nil {
+		return fmt.Errorf("count tokens: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	secret, _, err := auth.Create(ctx, pool, "development admin", "admin")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nDevelopment admin token (shown once; create more with 'gridkeeper token create'):\n\n    %s\n\n", secret)
+	return nil
+}
+
+func redact(t *db.Target) string {
+	if t.Cluster != nil {
+		return "private cluster " + t.Cluster.PGData
+	}
+	return "DATABASE_URL"
+}
+
+func envBool(key string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(key))
+	return b
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 )
@@ -91,4 +92,33 @@ func CheckQuery(c echo.Context, known ...string) error {
 		}
 	}
 	return nil
+}
+
+// ParseTime reads an RFC 3339 time that names its zone ("Z" or an
+// offset); a time without a zone is ambiguous and refused with a reason.
+func ParseTime(s string) (time.Time, string) {
+	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(s))
+	if err == nil {
+		return t, ""
+	}
+	for _, layout := range []string{"2006-01-02T15:04:05.999999999", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02"} {
+		if _, e := time.Parse(layout, strings.TrimSpace(s)); e == nil {
+			return time.Time{}, fmt.Sprintf("%q has no time zone: write it as RFC 3339 with an offset, e.g. 2026-09-11T08:30:00+08:00", s)
+		}
+	}
+	return time.Time{}, fmt.Sprintf("%q is not an RFC 3339 time such as 2026-09-11T08:30:00+08:00", s)
+}
+
+// QueryTime parses an optional RFC 3339 query parameter; ok is false when
+// it is absent.
+func QueryTime(c echo.Context, name string) (t time.Time, ok bool, err error) {
+	raw := c.QueryParam(name)
+	if raw == "" {
+		return t, false, nil
+	}
+	t, reason := ParseTime(raw)
+	if reason != "" {
+		return t, false, Invalid(name, reason)
+	}
+	return t, true, nil
 }

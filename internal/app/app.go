@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/duty"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 )
@@ -48,6 +49,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 
 	api := e.Group("/api/v1")
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
+	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

@@ -55,7 +55,7 @@ SELECT
 func Locate(ctx context.Context, pool *pgxpool.Pool, lon, lat, radiusM float64) (Location, error) {
 	loc := Location{Lon: lon, Lat: lat}
 	var areas, street json.RawMessage
-	if err := pool.QueryRow(ctx, locateSQL, lon, lat, radiusM, radiusDegrees(radiusM, lat)).Scan(&areas, &street); err != nil {
+	if err := pool.QueryRow(ctx, locateSQL, lon, lat, radiusM, RadiusDegrees(radiusM, lat)).Scan(&areas, &street); err != nil {
 		return loc, fmt.Errorf("locate (%g, %g): %w", lon, lat, err)
 	}
 	if err := json.Unmarshal(areas, &loc.Areas); err != nil {
@@ -70,10 +70,10 @@ func Locate(ctx context.Context, pool *pgxpool.Pool, lon, lat, radiusM float64) 
 	return loc, nil
 }
 
-// radiusDegrees is a planar radius in degrees that contains every point
+// RadiusDegrees is a planar radius in degrees that contains every point
 // within m metres of latitude lat (a degree of longitude shrinks with
 // cos(lat); a degree of latitude is never shorter than 110.5 km).
-func radiusDegrees(m, lat float64) float64 {
+func RadiusDegrees(m, lat float64) float64 {
 	c := math.Cos(math.Min(math.Abs(lat)+1, 89.9) * math.Pi / 180)
 	return m / (110_000 * c)
 }

@@ -1,0 +1,243 @@
+package duty
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
+)
+
+// Handlers serve duties and the responsibility chain.
+type Handlers struct {
+	Pool          *pgxpool.Pool
+	StreetRadiusM float64
+}
+
+// Register mounts the routes on g (the /api/v1 group). Assigning and
+// ending duties needs a supervisor (or admin) token.
+func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
+	g.GET("/duties", h.list)
+	g.GET("/duties/:id", h.get)
+	g.POST("/duties", h.assign, guard.Require("supervisor"))
+	g.POST("/duties/:id/end", h.end, guard.Require("supervisor"))
+	g.GET("/responsible", h.responsible)
+}
+
+func (h *Handlers) list(c echo.Context) error {
+	if err := httpx.CheckQuery(c, "target", "person", "role", "at"); err != nil {
+		return err
+	}
+	var f Filter
+	if raw := c.QueryParam("target"); raw != "" {
+		t, reason := ParseTarget(raw)
+		if reason != "" {
+			return httpx.Invalid("target", reason)
+		}
+		f.Target = &t
+	}
+	if raw := c.QueryParam("person"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return httpx.Invalid("person", "a person id is a number")
+		}
+		f.PersonID = &id
+	}
+	if f.Target == nil && f.PersonID == nil {
+		return httpx.Invalid("target", "give target=kind:key or person=ID")
+	}
+	role, err := httpx.QueryEnum(c, "role", Roles...)
+	if err != nil {
+		return err
+	}
+	f.Role = role
+	if at, ok, err := httpx.QueryTime(c, "at"); err != nil {
+		return err
+	} else if ok {
+		f.At = &at
+	}
+	ctx := c.Request().Context()
+	resp := map[string]any{}
+	if f.Target != nil {
+		info, err := LookupTarget(ctx, h.Pool, *f.Target)
+		if errors.Is(err, ErrNotFound) {
+			p := httpx.NotFound("no " + f.Target.Kind + " " + f.Target.Key)
+			p.Errors = []httpx.FieldError{{Field: "target", Reason: "unknown " + f.Target.Kind}}
+			return p
+		}
+		if err != nil {
+			return err
+		}
+		resp["target"] = info
+	}
+	duties, err := List(ctx, h.Pool, f)
+	if err != nil {
+		return err
+	}
+	resp["duties"] = duties
+	return c.JSON(http.StatusOK, resp)
+}
+
+func (h *Handlers) get(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return httpx.Invalid("id", "a duty id is a number")
+	}
+	d, err := Get(c.Request().Context(), h.Pool, id)
+	if errors.Is(err, ErrNotFound) {
+		return httpx.NotFound("no duty " + c.Param("id"))
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// assignBody is the JSON of POST /duties.
+type assignBody struct {
+	Role       string  `json:"role"`
+	Target     string  `json:"target"`
+	PersonID   *int64  `json:"person_id"`
+	Department string  `json:"department"`
+	From       *string `json:"from"`
+	To         *string `json:"to"`
+	Note       string  `json:"note"`
+}
+
+func (h *Handlers) assign(c echo.Context) error {
+	var b assignBody
+	if err := httpx.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	var errs []httpx.FieldError
+	if !contains(Roles, b.Role) {
+		errs = append(errs, httpx.FieldError{Field: "role", Reason: "want one of grid_officer, street_chief, frontage_owner, leader, department"})
+	}
+	t, reason := ParseTarget(b.Target)
+	if reason != "" {
+		errs = append(errs, httpx.FieldError{Field: "target", Reason: reason})
+	}
+	from := time.Now()
+	if b.From != nil {
+		var r string
+		if from, r = httpx.ParseTime(*b.From); r != "" {
+			errs = append(errs, httpx.FieldError{Field: "from", Reason: r})
+		}
+	}
+	var to *time.Time
+	if b.To != nil {
+		tt, r := httpx.ParseTime(*b.To)
+		if r != "" {
+			errs = append(errs, httpx.FieldError{Field: "to", Reason: r})
+		}
+		to = &tt
+	}
+	if len(b.Note) > 2000 {
+		errs = append(errs, httpx.FieldError{Field: "note", Reason: "longer than 2000 bytes"})
+	}
+	if len(errs) > 0 {
+		return httpx.Unprocessable(errs...)
+	}
+	p, _ := auth.From(c)
+	out, err := Assign(c.Request().Context(), h.Pool, Assignment{
+		Role: b.Role, Target: t, PersonID: b.PersonID, Department: b.Department,
+		From: from, To: to, Note: b.Note, By: p.Name,
+	})
+	if err != nil {
+		return problem(err)
+	}
+	status := http.StatusCreated
+	if out.Unchanged {
+		status = http.StatusOK
+	} else {
+		c.Response().Header().Set(echo.HeaderLocation, "/api/v1/duties/"+strconv.FormatInt(out.Duty.ID, 10))
+	}
+	return c.JSON(status, out)
+}
+
+func (h *Handlers) end(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return httpx.Invalid("id", "a duty id is a number")
+	}
+	var b struct {
+		At   *string `json:"at"`
+		Note string  `json:"note"`
+	}
+	if c.Request().ContentLength != 0 {
+		if err := httpx.DecodeJSON(c, &b); err != nil {
+			return err
+		}
+	}
+	at := time.Now()
+	if b.At != nil {
+		var r string
+		if at, r = httpx.ParseTime(*b.At); r != "" {
+			return httpx.Unprocessable(httpx.FieldError{Field: "at", Reason: r})
+		}
+	}
+	d, err := End(c.Request().Context(), h.Pool, id, at, b.Note)
+	if errors.Is(err, ErrNotFound) {
+		return httpx.NotFound("no duty " + c.Param("id"))
+	}
+	if err != nil {
+		return problem(err)
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (h *Handlers) responsible(c echo.Context) error {
+	if err := httpx.CheckQuery(c, "lon", "lat", "category", "at"); err != nil {
+		return err
+	}
+	lon, err := httpx.QueryFloat(c, "lon", -180, 180)
+	if err != nil {
+		return err
+	}
+	lat, err := httpx.QueryFloat(c, "lat", -90, 90)
+	if err != nil {
+		return err
+	}
+	cat := c.QueryParam("category")
+	if cat == "" {
+		return httpx.Invalid("category", "is required (a category code, see /api/v1/categories)")
+	}
+	at := time.Now()
+	if t, ok, err := httpx.QueryTime(c, "at"); err != nil {
+		return err
+	} else if ok {
+		at = t
+	}
+	ch, err := Resolve(c.Request().Context(), h.Pool, lon, lat, cat, at, h.StreetRadiusM)
+	if errors.Is(err, ErrUnknownCategory) {
+		p := httpx.NotFound("no category " + cat)
+		p.Errors = []httpx.FieldError{{Field: "category", Reason: "unknown category code"}}
+		return p
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, ch)
+}
+
+// problem turns the package's errors into problem responses.
+func problem(err error) error {
+	var in *InputError
+	var cf *ConflictError
+	switch {
+	case errors.As(err, &in):
+		return httpx.Unprocessable(httpx.FieldError{Field: in.Field, Reason: in.Reason})
+	case errors.As(err, &cf):
+		p := httpx.NewProblem(http.StatusConflict, cf.Error())
+		p.Type = "https://gridkeeper.dev/problems/duty-conflict"
+		p.Errors = []httpx.FieldError{{Field: "target", Reason: "already held by " + cf.Holding.Holder.Name + " in that period"}}
+		p.Extra = map[string]any{"holding": cf.Holding}
+		return p
+	}
+	return err
+}

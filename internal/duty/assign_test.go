@@ -186,7 +186,7 @@ func TestBadAssignmentsAnswer4xxNamingTheFieldAndWriteNothing(t *testing.T) {
 		t.Fatalf("%d duties written by refused requests", n)
 	}
 	for path, want := range map[string]int{
-		"/api/v1/duties":                                   400,
+		"/api/v1/duties": 400,
 		"/api/v1/duties?target=area:371402009009009":       404,
 		"/api/v1/duties?target=" + grid1 + "&at=yesterday": 400,
 		"/api/v1/duties?target=" + grid1 + "&role=boss":    400,

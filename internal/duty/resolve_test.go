@@ -148,10 +148,10 @@ func TestChainAtADateUsesTheHoldersOfThatDate(t *testing.T) {
 func TestResponsibleRefusesBadInput(t *testing.T) {
 	e := setup(t)
 	for path, want := range map[string]int{
-		"/api/v1/responsible?lon=116.05&lat=37.15&category=NOPE":                404,
-		"/api/v1/responsible?lon=116.05&lat=37.15":                              400,
-		"/api/v1/responsible?lon=116.05&lat=97&category=T-LITTER":               400,
-		"/api/v1/responsible?lon=116.05&lat=37.15&category=T-LITTER&at=2026-09": 400,
+		"/api/v1/responsible?lon=116.05&lat=37.15&category=NOPE":                            404,
+		"/api/v1/responsible?lon=116.05&lat=37.15":                                          400,
+		"/api/v1/responsible?lon=116.05&lat=97&category=T-LITTER":                           400,
+		"/api/v1/responsible?lon=116.05&lat=37.15&category=T-LITTER&at=2026-09":             400,
 		"/api/v1/responsible?lon=116.05&lat=37.15&category=T-LITTER&at=2026-09-11T08:00:00": 400,
 	} {
 		var p problemBody

@@ -1,0 +1,73 @@
+// API access: JSON from the server that served the page, with errors turned
+// into ApiError from the RFC 9457 problem+json the server sends.
+
+export const API = 'api/v1/'; // relative, so the page also works below a path prefix
+
+// ApiError carries an RFC 9457 problem (title, detail, status) or a network failure.
+export class ApiError extends Error {
+  constructor({ title, detail = '', status = 0, url = '', params = [] }) {
+    super(detail ? `${title}: ${detail}` : title);
+    this.name = 'ApiError';
+    Object.assign(this, { title, detail, status, url, params });
+  }
+}
+
+export async function getJSON(url, signal) {
+  let res;
+  try {
+    res = await fetch(url, { signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError({ title: '网络错误 Network error', detail: err.message, url });
+  }
+  if (!res.ok) throw await problem(res, url);
+  try {
+    return await res.json();
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError({ title: '响应无法解析 Bad response', detail: err.message, status: res.status, url });
+  }
+}
+
+// problem turns an error response into an ApiError, reading problem+json when offered.
+async function problem(res, url) {
+  const fallback = `HTTP ${res.status} ${res.statusText}`.trim();
+  const type = res.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try {
+      const p = await res.json();
+      // Per-field reasons: accept the common spellings of the extension member.
+      const list = p.errors || p['invalid-params'] || p.invalid_params || [];
+      const params = Array.isArray(list)
+        ? list.map((e) => [e.field || e.name || e.pointer || e.parameter || '', e.reason || e.detail || e.message || ''])
+        : [];
+      return new ApiError({ title: p.title || fallback, detail: p.detail || '', status: p.status || res.status, url, params });
+    } catch {
+      // not JSON after all: fall through
+    }
+  }
+  const text = (await res.text().catch(() => '')).slice(0, 300);
+  return new ApiError({ title: fallback, detail: text, status: res.status, url });
+}
+
+// getFeatures fetches a FeatureCollection, following `next` links on the same origin.
+export async function getFeatures(url, signal) {
+  const features = [];
+  for (let page = 0; url && page < 200; page++) {
+    const fc = await getJSON(url, signal);
+    if (!fc || !Array.isArray(fc.features)) {
+      throw new ApiError({ title: '响应不是 FeatureCollection', detail: 'expected a GeoJSON FeatureCollection', url });
+    }
+    features.push(...fc.features);
+    const next = (fc.links || []).find((l) => l.rel === 'next');
+    url = null;
+    if (next && next.href) {
+      const u = new URL(next.href, location.href);
+      if (u.origin !== location.origin) {
+        throw new ApiError({ title: '拒绝跨站链接 Refused a foreign link', detail: u.href });
+      }
+      url = u.href;
+    }
+  }
+  return { type: 'FeatureCollection', features };
+}

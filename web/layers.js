@@ -1,0 +1,128 @@
+// The map's look: levels, zoom ranges, colours and the MapLibre style. The
+// style has no `glyphs` URL, so MapLibre draws every label character with the
+// browser's own fonts (TinySDF): Chinese, Latin and digits alike, and there
+// are no glyph files to serve.
+
+import { interiorPoint } from './geometry.js';
+
+// Label font: the browser picks the first one installed.
+const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
+
+export const LEVEL_NAMES = {
+  city: ['市', 'City'],
+  district: ['区/县', 'District'],
+  subdistrict: ['街道/镇', 'Subdistrict'],
+  community: ['社区/村', 'Community'],
+  grid: ['网格', 'Grid'],
+};
+
+// The area levels, coarse to fine. `name`: in the layer switcher; `minzoom`:
+// where the level appears; `fade`: the zooms over which its fill fades out as
+// the finer level takes over; `label`: the zoom range of its names; `load`:
+// whole city once, or by bbox (see app.js); `line`, `width`, `text`: outline
+// colour and width, label size.
+export const AREAS = [
+  { level: 'district', name: '区县 Districts', minzoom: 0, fade: [10, 11.5], label: [0, 11.5], load: 'whole', line: '#5b21b6', width: 2.6, text: 16 },
+  { level: 'subdistrict', name: '街道 Subdistricts', minzoom: 10, fade: [11.5, 13], label: [10.5, 13], load: 'whole', line: '#0f766e', width: 1.8, text: 14 },
+  { level: 'community', name: '社区 Communities', minzoom: 11.5, fade: [13, 14.5], label: [12.5, 14.5], load: 'whole', line: '#b45309', width: 1.3, text: 13 },
+  { level: 'grid', name: '网格 Grids', minzoom: 13, fade: null, label: [14.5, 24], load: 'bbox', line: '#1d4ed8', width: 0.9, text: 12 },
+];
+export const STREETS = { minzoom: 12, label: 14, line: '#78716c' };
+
+// Soft fills; neighbours (consecutive numbers) get different colours.
+const PALETTE = ['#fde68a', '#bfdbfe', '#bbf7d0', '#fecaca', '#ddd6fe', '#fed7aa', '#a5f3fc', '#f5d0fe'];
+
+function colourFor(code) {
+  const n = Number(String(code).slice(-3));
+  if (Number.isFinite(n)) return PALETTE[n % PALETTE.length];
+  let h = 0;
+  for (const ch of String(code)) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return PALETTE[h % PALETTE.length];
+}
+
+// prepare gives each area its fill colour and returns its label points.
+export function prepare(fc) {
+  const labels = [];
+  for (const f of fc.features) {
+    f.properties = f.properties || {};
+    f.properties._fill = colourFor(f.properties.code ?? f.id);
+    const p = interiorPoint(f.geometry);
+    if (p) {
+      labels.push({
+        type: 'Feature',
+        properties: { code: f.properties.code, name: f.properties.name || '' },
+        geometry: { type: 'Point', coordinates: p },
+      });
+    }
+  }
+  return { type: 'FeatureCollection', features: labels };
+}
+
+export const EMPTY = { type: 'FeatureCollection', features: [] };
+
+export function style() {
+  const sources = {
+    street: { type: 'geojson', data: EMPTY },
+    selection: { type: 'geojson', data: EMPTY },
+  };
+  for (const a of AREAS) {
+    sources[`area-${a.level}`] = { type: 'geojson', data: EMPTY };
+    sources[`label-${a.level}`] = { type: 'geojson', data: EMPTY };
+  }
+  const halo = { 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 };
+  const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1ea' } }];
+  for (const a of AREAS) {
+    const opacity = a.fade
+      ? ['interpolate', ['linear'], ['zoom'], a.fade[0], 0.45, a.fade[1], 0.06]
+      : 0.5;
+    layers.push({
+      id: `${a.level}-fill`, type: 'fill', source: `area-${a.level}`, minzoom: a.minzoom,
+      paint: { 'fill-color': ['get', '_fill'], 'fill-opacity': opacity },
+    });
+  }
+  layers.push({
+    id: 'street-line', type: 'line', source: 'street', minzoom: STREETS.minzoom,
+    layout: { 'line-cap': 'round', 'line-join': 'round' },
+    paint: {
+      'line-color': STREETS.line,
+      'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1, 16, 4, 18, 8],
+    },
+  });
+  // Outlines: finest first, so that coarser boundaries are drawn on top.
+  for (const a of [...AREAS].reverse()) {
+    layers.push({
+      id: `${a.level}-line`, type: 'line', source: `area-${a.level}`, minzoom: a.minzoom,
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': a.line,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 8, a.width * 0.7, 16, a.width * 1.6],
+        'line-opacity': 0.85,
+      },
+    });
+  }
+  layers.push(
+    { id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#f97316', 'fill-opacity': 0.25 } },
+    { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#c2410c', 'line-width': 3 } },
+    {
+      id: 'street-label', type: 'symbol', source: 'street', minzoom: STREETS.label,
+      layout: {
+        'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': FONT,
+        'text-size': 12, 'text-padding': 8, 'symbol-spacing': 300,
+      },
+      paint: { 'text-color': '#44403c', ...halo },
+    },
+  );
+  // Labels: coarse levels last, so they are placed first when labels collide.
+  for (const a of [...AREAS].reverse()) {
+    layers.push({
+      id: `${a.level}-label`, type: 'symbol', source: `label-${a.level}`,
+      minzoom: Math.max(a.minzoom, a.label[0]), maxzoom: a.label[1],
+      layout: {
+        'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': a.text,
+        'text-max-width': 8, 'text-padding': 4,
+      },
+      paint: { 'text-color': a.line, ...halo },
+    });
+  }
+  return { version: 8, name: 'Gridkeeper', sources, layers };
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/duty"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
+	"github.com/gridkeeper/gridkeeper/internal/qa"
 )
 
 // Options configure the application.
@@ -50,6 +51,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	api := e.Group("/api/v1")
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
+	(&qa.Handlers{Pool: pool}).Register(api)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

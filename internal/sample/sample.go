@@ -47,6 +47,13 @@ func Load(ctx context.Context, pool *pgxpool.Pool, w io.Writer) error {
 			fmt.Fprintf(w, "sample %s: %d read, %d inserted, %d updated\n", s.file, res.Read, res.Inserted, res.Updated)
 		}
 	}
+	people, duties, err := staff(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("sample staff: %w", err)
+	}
+	if w != nil {
+		fmt.Fprintf(w, "sample staff: %d people, %d duties\n", people, duties)
+	}
 	return nil
 }
 

@@ -92,9 +92,14 @@ SELECT l.ord, l.role, l.kind, l.key, l.name, l.level, l.reason,
 	CASE WHEN l.role = 'department' AND d.id IS NULL THEN ' (the category''s default department)' ELSE '' END,
 	c.name, c.first_in_line
 FROM cat c CROSS JOIN links l
-LEFT JOIN duties d ON d.target_key = l.kind || ':' || l.key AND d.role = l.role::duty_role AND d.valid @> $4::timestamptz
-LEFT JOIN people p ON p.id = d.person_id
-LEFT JOIN departments dep ON dep.code = coalesce(d.department_code, CASE WHEN l.role = 'department' THEN c.department_code END)
+-- LATERAL keeps every lookup an index probe whatever plan is cached
+LEFT JOIN LATERAL (
+	SELECT d.id, d.valid, d.person_id, d.department_code FROM duties d
+	WHERE d.target_key = l.kind || ':' || l.key AND d.role = l.role::duty_role AND d.valid @> $4::timestamptz
+	LIMIT 1) d ON true
+LEFT JOIN LATERAL (SELECT p.name, p.phone FROM people p WHERE p.id = d.person_id) p ON true
+LEFT JOIN LATERAL (SELECT dep.name FROM departments dep
+	WHERE dep.code = coalesce(d.department_code, CASE WHEN l.role = 'department' THEN c.department_code END)) dep ON true
 ORDER BY l.ord
 `
 

@@ -15,6 +15,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/category"
+	"github.com/gridkeeper/gridkeeper/internal/directory"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
@@ -50,6 +52,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 
 	api := e.Group("/api/v1")
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
+	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)
+	(&category.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
 

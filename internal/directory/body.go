@@ -1,0 +1,172 @@
+package directory
+
+// Request bodies and database refusals as problems. The same few helpers
+// live in internal/category; they belong in httpx once a third capability
+// needs them.
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"reflect"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
+)
+
+// maxBody is the largest request body accepted.
+const maxBody = 64 << 10
+
+// opt is a body member that may be absent, null or a value: what a PATCH
+// needs to tell "leave it" from "clear it".
+type opt[T any] struct {
+	Set  bool // present in the body
+	Null bool // present as null
+	V    T
+}
+
+func (o *opt[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.V)
+}
+
+// decodeBody reads one JSON object from the request into dst, a pointer to
+// a struct: 415 for a non-JSON content type, 413 past maxBody, 400 for
+// malformed JSON or trailing data, 422 naming the member for an unknown
+// member or a value of the wrong type.
+func decodeBody(c echo.Context, dst any) error {
+	req := c.Request()
+	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+			return &httpx.Problem{
+				Type: "https://gridkeeper.dev/problems/unsupported-media-type", Title: "Unsupported media type",
+				Status: http.StatusUnsupportedMediaType, Detail: "send the body as application/json",
+				Errors: []httpx.FieldError{{Field: "Content-Type", Reason: fmt.Sprintf("%q is not application/json", ct)}},
+			}
+		}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), req.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return bodyProblem(err, dst)
+	}
+	if err := dec.Decode(&json.RawMessage{}); !errors.Is(err, io.EOF) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return bodyProblem(err, dst)
+		}
+		return malformed("the body holds more than one JSON value")
+	}
+	return nil
+}
+
+func bodyProblem(err error, dst any) error {
+	var (
+		mbe *http.MaxBytesError
+		se  *json.SyntaxError
+		te  *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &mbe):
+		return &httpx.Problem{
+			Type: "https://gridkeeper.dev/problems/body-too-large", Title: "Body too large",
+			Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the body is larger than %d KiB", maxBody>>10),
+			Errors: []httpx.FieldError{{Field: "body", Reason: fmt.Sprintf("larger than %d KiB", maxBody>>10)}},
+		}
+	case errors.Is(err, io.EOF):
+		return malformed("the body is empty; send a JSON object")
+	case errors.As(err, &se):
+		return malformed(fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return malformed("malformed JSON: the body ends in the middle of a value")
+	case errors.As(err, &te):
+		if te.Field == "" {
+			return httpx.Unprocessable(httpx.FieldError{Field: "body", Reason: "want a JSON object, got " + te.Value})
+		}
+		return httpx.Unprocessable(httpx.FieldError{Field: te.Field, Reason: "want " + jsonType(te.Type) + ", got " + te.Value})
+	}
+	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return httpx.Unprocessable(httpx.FieldError{Field: strings.Trim(name, `"`),
+			Reason: "unknown field; this body takes " + strings.Join(members(dst), ", ")})
+	}
+	return fmt.Errorf("read body: %w", err)
+}
+
+func malformed(detail string) *httpx.Problem {
+	return &httpx.Problem{
+		Type: "https://gridkeeper.dev/problems/malformed-body", Title: "Malformed body",
+		Status: http.StatusBadRequest, Detail: detail,
+		Errors: []httpx.FieldError{{Field: "body", Reason: detail}},
+	}
+}
+
+// jsonType names the JSON a Go type is decoded from.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer in range"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	}
+	return "a " + t.String()
+}
+
+// members lists the JSON names of the struct dst points to.
+func members(dst any) []string {
+	t := reflect.TypeOf(dst)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var out []string
+	for i := range t.NumField() {
+		if name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ","); name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// dbProblem turns PostgreSQL's refusal of a write into the client mistake
+// it is: a unique violation is a 409, a foreign key or check violation a
+// 422, each naming the field the constraint guards (fields maps constraint
+// names to body members). Anything else passes through.
+func dbProblem(err error, fields map[string]string) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	field := fields[pe.ConstraintName]
+	if field == "" {
+		field = "body"
+	}
+	switch pe.Code {
+	case "23505": // unique_violation
+		p := httpx.NewProblem(http.StatusConflict, field+": already taken")
+		p.Type = "https://gridkeeper.dev/problems/conflict"
+		p.Errors = []httpx.FieldError{{Field: field, Reason: "already taken"}}
+		return p
+	case "23503": // foreign_key_violation
+		return httpx.Unprocessable(httpx.FieldError{Field: field, Reason: "unknown " + field})
+	case "23514", "23502": // check_violation, not_null_violation
+		return httpx.Unprocessable(httpx.FieldError{Field: field, Reason: "refused by the database (" + pe.ConstraintName + ")"})
+	}
+	return err
+}

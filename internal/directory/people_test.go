@@ -1,0 +1,301 @@
+package directory_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/gridkeeper/gridkeeper/internal/directory"
+)
+
+func TestPersonRoundTripCreateReadUpdateAndDeactivate(t *testing.T) {
+	e := setup(t)
+	r := e.do(t, "POST", "/api/v1/people", e.sup, `{"name":" 张伟 ","phone":"138 0000 0001","title":"网格员","department":"cgj"}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var p person
+	r.decode(t, &p)
+	if p.ID == 0 || p.Name != "张伟" || str(p.Phone) != "138 0000 0001" || str(p.Title) != "网格员" ||
+		str(p.Department) != "cgj" || str(p.DepartmentName) != "城市管理局" || !p.Active {
+		t.Fatalf("created %+v", p)
+	}
+	loc := r.header.Get("Location")
+	if loc != fmt.Sprintf("/api/v1/people/%d", p.ID) {
+		t.Fatalf("Location %q", loc)
+	}
+	var created, read map[string]any
+	r.decode(t, &created)
+	e.do(t, "GET", loc, "", "").decode(t, &read)
+	if !reflect.DeepEqual(created, read) {
+		t.Fatalf("read back %v, want %v", read, created)
+	}
+	var got person
+
+	r = e.do(t, "PATCH", loc, e.admin, `{"title":"街长","department":"jjzd"}`)
+	r.decode(t, &got)
+	if r.status != 200 || got.Name != "张伟" || str(got.Phone) != "138 0000 0001" || str(got.Title) != "街长" ||
+		str(got.Department) != "jjzd" || str(got.DepartmentName) != "公安局交警支队" {
+		t.Fatalf("patch: %d %+v", r.status, got)
+	}
+
+	r = e.do(t, "PATCH", loc, e.sup, `{"active":false,"phone":null,"department":null}`)
+	r.decode(t, &got)
+	if r.status != 200 || got.Active || got.Phone != nil || got.Department != nil || got.DepartmentName != nil || str(got.Title) != "街长" {
+		t.Fatalf("deactivate: %d %+v", r.status, got)
+	}
+	var page peoplePage
+	e.do(t, "GET", "/api/v1/people?active=false", "", "").decode(t, &page)
+	if len(page.Items) != 1 || page.Items[0].ID != p.ID {
+		t.Fatalf("inactive people %+v", page.Items)
+	}
+	e.do(t, "GET", "/api/v1/people?active=true", "", "").decode(t, &page)
+	if len(page.Items) != 0 {
+		t.Fatalf("active people %+v, want none", page.Items)
+	}
+	if n := e.count(t, "people"); n != 1 {
+		t.Fatalf("%d people stored, want 1 (nothing is deleted or duplicated)", n)
+	}
+}
+
+func TestPeopleSearchMatchesAnyPartOfTheNameIgnoringCase(t *testing.T) {
+	e := setup(t)
+	for _, b := range []string{
+		`{"name":"张伟","department":"cgj"}`, `{"name":"张伟明","department":"gaj"}`, `{"name":"李张伟"}`,
+		`{"name":"王芳"}`, `{"name":"Zhang Wei"}`, `{"name":"ZHANG San","active":false}`, `{"name":"100%_x"}`,
+	} {
+		if r := e.do(t, "POST", "/api/v1/people", e.sup, b); r.status != 201 {
+			t.Fatalf("create %s: %d %s", b, r.status, r.body)
+		}
+	}
+	cases := []struct {
+		query string
+		want  []string
+	}{
+		{"q=张伟", []string{"张伟", "张伟明", "李张伟"}},
+		{"q=伟明", []string{"张伟明"}},
+		{"q=zhang", []string{"Zhang Wei", "ZHANG San"}},
+		{"q=zhang&active=true", []string{"Zhang Wei"}},
+		{"q=张伟&department=gaj", []string{"张伟明"}},
+		{"q=%25", []string{"100%_x"}}, // % and _ are plain characters, not wildcards
+		{"q=_", []string{"100%_x"}},
+		{"q=赵", nil},
+	}
+	for _, tc := range cases {
+		var page peoplePage
+		r := e.do(t, "GET", "/api/v1/people?"+tc.query, "", "")
+		r.decode(t, &page)
+		var names []string
+		for _, p := range page.Items {
+			names = append(names, p.Name)
+		}
+		if r.status != 200 || strings.Join(names, ",") != strings.Join(tc.want, ",") || page.NumberReturned != len(tc.want) {
+			t.Errorf("%s: %d %v, want %v", tc.query, r.status, names, tc.want)
+		}
+	}
+}
+
+func TestPeopleListPagesByIDFollowingNextLinks(t *testing.T) {
+	e := setup(t)
+	var ids []int64
+	for i := range 7 {
+		var p person
+		e.do(t, "POST", "/api/v1/people", e.sup, fmt.Sprintf(`{"name":"网格员%d"}`, i)).decode(t, &p)
+		ids = append(ids, p.ID)
+	}
+	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"街长"}`)
+
+	path := "/api/v1/people?q=网格员&limit=3"
+	var seen []int64
+	pages := 0
+	for path != "" {
+		r := e.do(t, "GET", path, "", "")
+		var page peoplePage
+		r.decode(t, &page)
+		pages++
+		if r.status != 200 || len(page.Items) > 3 || pages > 5 {
+			t.Fatalf("page %d of %s: %d %s", pages, path, r.status, r.body)
+		}
+		for _, p := range page.Items {
+			seen = append(seen, p.ID)
+		}
+		path = ""
+		if page.Next != nil {
+			path = *page.Next
+			if !strings.Contains(path, "q=") || !strings.Contains(path, "limit=3") {
+				t.Fatalf("next link %q lost the filter or the limit", path)
+			}
+			if link := r.header.Get("Link"); link != "<"+path+`>; rel="next"` {
+				t.Fatalf("Link header %q, next %q", link, path)
+			}
+		} else if r.header.Get("Link") != "" {
+			t.Fatalf("Link header on the last page")
+		}
+	}
+	if pages != 3 || fmt.Sprint(seen) != fmt.Sprint(ids) {
+		t.Fatalf("%d pages gave %v, want 3 pages of %v", pages, seen, ids)
+	}
+	// A page that ends exactly at the last person has no next link.
+	var page peoplePage
+	e.do(t, "GET", "/api/v1/people?q=网格员&limit=7", "", "").decode(t, &page)
+	if len(page.Items) != 7 || page.Next != nil {
+		t.Fatalf("exact page: %d items, next %v", len(page.Items), page.Next)
+	}
+}
+
+func TestPeopleWritesNeedASupervisorOrAdminToken(t *testing.T) {
+	e := setup(t)
+	cases := []struct {
+		who, token string
+		status     int
+	}{
+		{"no token", "", 401},
+		{"unknown token", "gk_nope", 401},
+		{"viewer", e.viewer, 403},
+		{"dispatcher", e.dispatcher, 403},
+		{"supervisor", e.sup, 201},
+		{"admin", e.admin, 201},
+	}
+	for _, tc := range cases {
+		r := e.do(t, "POST", "/api/v1/people", tc.token, `{"name":"测试"}`)
+		if tc.status >= 400 {
+			r.wantProblem(t, "POST people as "+tc.who, tc.status, "Authorization")
+		} else if r.status != tc.status {
+			t.Errorf("POST people as %s: %d %s", tc.who, r.status, r.body)
+		}
+	}
+	if n := e.count(t, "people"); n != 2 {
+		t.Fatalf("%d people stored, want 2", n)
+	}
+	var p person
+	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"原名"}`).decode(t, &p)
+	loc := fmt.Sprintf("/api/v1/people/%d", p.ID)
+	e.do(t, "PATCH", loc, "", `{"name":"改名"}`).wantProblem(t, "PATCH without token", 401, "Authorization")
+	e.do(t, "PATCH", loc, e.viewer, `{"name":"改名"}`).wantProblem(t, "PATCH as viewer", 403, "Authorization")
+	e.do(t, "GET", loc, "", "").decode(t, &p)
+	if p.Name != "原名" {
+		t.Fatalf("refused PATCH changed the name to %q", p.Name)
+	}
+}
+
+func TestBadPersonInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
+	e := setup(t)
+	big := `{"name":"` + strings.Repeat("a", 70<<10) + `"}`
+	cases := []struct {
+		what, body, ct string
+		status         int
+		field          string
+	}{
+		{"missing name", `{"phone":"13800000000"}`, "", 422, "name"},
+		{"blank name", `{"name":"   "}`, "", 422, "name"},
+		{"null name", `{"name":null}`, "", 422, "name"},
+		{"long name", `{"name":"` + strings.Repeat("长", 101) + `"}`, "", 422, "name"},
+		{"name not a string", `{"name":42}`, "", 422, "name"},
+		{"bad phone", `{"name":"张伟","phone":"call me"}`, "", 422, "phone"},
+		{"short phone", `{"name":"张伟","phone":"123"}`, "", 422, "phone"},
+		{"unknown department", `{"name":"张伟","department":"nosuch"}`, "", 422, "department"},
+		{"active not a boolean", `{"name":"张伟","active":"yes"}`, "", 422, "active"},
+		{"unknown member", `{"name":"张伟","nickname":"伟哥"}`, "", 422, "nickname"},
+		{"malformed JSON", `{"name":"张伟"`, "", 400, "body"},
+		{"not JSON at all", `name=张伟`, "", 400, "body"},
+		{"two objects", `{"name":"张伟"}{"name":"李娜"}`, "", 400, "body"},
+		{"array", `[{"name":"张伟"}]`, "", 422, "body"},
+		{"empty body", ``, "", 400, "body"},
+		{"form content type", `{"name":"张伟"}`, "application/x-www-form-urlencoded", 415, "Content-Type"},
+		{"over 64 KiB", big, "", 413, "body"},
+	}
+	for _, tc := range cases {
+		var r response
+		if tc.ct != "" {
+			r = e.do(t, "POST", "/api/v1/people", e.sup, tc.body, tc.ct)
+		} else {
+			r = e.do(t, "POST", "/api/v1/people", e.sup, tc.body)
+		}
+		r.wantProblem(t, tc.what, tc.status, tc.field)
+	}
+	if n := e.count(t, "people"); n != 0 {
+		t.Fatalf("refused creates stored %d people", n)
+	}
+
+	var p person
+	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"张伟","department":"cgj"}`).decode(t, &p)
+	loc := fmt.Sprintf("/api/v1/people/%d", p.ID)
+	patches := []struct {
+		what, path, body string
+		status           int
+		field            string
+	}{
+		{"name and unknown department", loc, `{"name":"李娜","department":"nosuch"}`, 422, "department"},
+		{"name and bad phone", loc, `{"name":"李娜","phone":"x"}`, 422, "phone"},
+		{"blank name", loc, `{"name":""}`, 422, "name"},
+		{"null active", loc, `{"active":null}`, 422, "active"},
+		{"unknown member", loc, `{"name":"李娜","id":7}`, 422, "id"},
+		{"malformed", loc, `{"name":`, 400, "body"},
+		{"unknown person", "/api/v1/people/999999", `{"name":"李娜"}`, 404, ""},
+		{"bad id", "/api/v1/people/abc", `{"name":"李娜"}`, 400, "id"},
+		{"zero id", "/api/v1/people/0", `{"name":"李娜"}`, 400, "id"},
+	}
+	for _, tc := range patches {
+		e.do(t, "PATCH", tc.path, e.sup, tc.body).wantProblem(t, "PATCH "+tc.what, tc.status, tc.field)
+	}
+	var got person
+	e.do(t, "GET", loc, "", "").decode(t, &got)
+	if got.Name != "张伟" || str(got.Department) != "cgj" || got.Phone != nil {
+		t.Fatalf("refused patches changed the person: %+v", got)
+	}
+	e.do(t, "GET", "/api/v1/people/999999", "", "").wantProblem(t, "GET unknown person", 404, "")
+	e.do(t, "GET", "/api/v1/people/-3", "", "").wantProblem(t, "GET negative id", 400, "id")
+}
+
+func TestPeopleListRefusesBadQueryParameters(t *testing.T) {
+	e := setup(t)
+	cases := []struct {
+		query  string
+		status int
+		field  string
+	}{
+		{"limit=0", 400, "limit"},
+		{"limit=501", 400, "limit"},
+		{"limit=ten", 400, "limit"},
+		{"cursor=-1", 400, "cursor"},
+		{"cursor=abc", 400, "cursor"},
+		{"active=maybe", 400, "active"},
+		{"department=BAD!", 400, "department"},
+		{"department=nosuch", 404, "department"},
+		{"name=张伟", 400, "name"},
+		{"q=" + strings.Repeat("长", 101), 400, "q"},
+	}
+	for _, tc := range cases {
+		e.do(t, "GET", "/api/v1/people?"+tc.query, "", "").wantProblem(t, tc.query, tc.status, tc.field)
+	}
+}
+
+func TestPersonGoAPIReportsErrNotFoundAndAbortsOnChangeError(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	if _, err := directory.GetPerson(ctx, e.d.Pool, 424242); !errors.Is(err, directory.ErrNotFound) {
+		t.Fatalf("GetPerson unknown: %v", err)
+	}
+	if _, err := directory.UpdatePerson(ctx, e.d.Pool, 424242, func(*directory.PersonInput) error { return nil }); !errors.Is(err, directory.ErrNotFound) {
+		t.Fatalf("UpdatePerson unknown: %v", err)
+	}
+	p, err := directory.CreatePerson(ctx, e.d.Pool, directory.PersonInput{Name: "陈静", Phone: new(""), Active: true})
+	if err != nil || p.Phone != nil {
+		t.Fatalf("CreatePerson: %+v %v (an empty phone is stored as none)", p, err)
+	}
+	stop := errors.New("stop")
+	_, err = directory.UpdatePerson(ctx, e.d.Pool, p.ID, func(in *directory.PersonInput) error {
+		in.Name = "改了"
+		return stop
+	})
+	if !errors.Is(err, stop) {
+		t.Fatalf("UpdatePerson: %v, want the change's error", err)
+	}
+	if got, _ := directory.GetPerson(ctx, e.d.Pool, p.ID); got.Name != "陈静" {
+		t.Fatalf("aborted update stored %q", got.Name)
+	}
+}

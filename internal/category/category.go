@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	database "github.com/gridkeeper/gridkeeper/internal/db"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
@@ -298,7 +300,7 @@ func Create(ctx context.Context, db DB, in Input) (Category, error) {
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
 		RETURNING `+columns, args(in)...))
 	if err != nil {
-		return c, dbProblem(fmt.Errorf("create category %s: %w", in.Code, err), fields)
+		return c, httpx.DBProblem(fmt.Errorf("create category %s: %w", in.Code, err), fields)
 	}
 	return c, nil
 }
@@ -309,7 +311,7 @@ func Create(ctx context.Context, db DB, in Input) (Category, error) {
 // everywhere and cannot change. ErrNotFound when there is none.
 func Update(ctx context.Context, db DB, code string, change func(*Input) error) (Category, error) {
 	var c Category
-	err := inTx(ctx, db, func(tx pgx.Tx) error {
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		cur, err := getBy(ctx, tx, "code", code, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -333,7 +335,7 @@ func Update(ctx context.Context, db DB, code string, change func(*Input) error) 
 			WHERE code = $1
 			RETURNING `+columns, args(in)...))
 		if err != nil {
-			return dbProblem(fmt.Errorf("update category %s: %w", code, err), fields)
+			return httpx.DBProblem(fmt.Errorf("update category %s: %w", code, err), fields)
 		}
 		return nil
 	})

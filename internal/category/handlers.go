@@ -30,25 +30,25 @@ func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
 // body is the JSON a client sends for a category: every member optional,
 // so that one type serves POST (over Defaults) and PATCH (over the row).
 type body struct {
-	Code             opt[string]  `json:"code"`
-	Name             opt[string]  `json:"name"`
-	Kind             opt[string]  `json:"kind"`
-	BigClass         opt[string]  `json:"big_class"`
-	BigClassName     opt[string]  `json:"big_class_name"`
-	SmallClass       opt[string]  `json:"small_class"`
-	NationalCode     opt[string]  `json:"national_code"`
-	Open311Code      opt[string]  `json:"open311_code"`
-	Department       opt[string]  `json:"department"`
-	TimeLimitHours   opt[float64] `json:"time_limit_hours"`
-	FirstInLine      opt[string]  `json:"first_in_line"`
-	LookbackDays     opt[[]int32] `json:"lookback_days"`
-	AutoRegister     opt[bool]    `json:"auto_register"`
-	RecurRadiusM     opt[float64] `json:"recur_radius_m"`
-	RecurDays        opt[int32]   `json:"recur_days"`
-	DuplicateRadiusM opt[float64] `json:"duplicate_radius_m"`
-	RegisterRule     opt[string]  `json:"register_rule"`
-	CloseRule        opt[string]  `json:"close_rule"`
-	Active           opt[bool]    `json:"active"`
+	Code             httpx.Opt[string]  `json:"code"`
+	Name             httpx.Opt[string]  `json:"name"`
+	Kind             httpx.Opt[string]  `json:"kind"`
+	BigClass         httpx.Opt[string]  `json:"big_class"`
+	BigClassName     httpx.Opt[string]  `json:"big_class_name"`
+	SmallClass       httpx.Opt[string]  `json:"small_class"`
+	NationalCode     httpx.Opt[string]  `json:"national_code"`
+	Open311Code      httpx.Opt[string]  `json:"open311_code"`
+	Department       httpx.Opt[string]  `json:"department"`
+	TimeLimitHours   httpx.Opt[float64] `json:"time_limit_hours"`
+	FirstInLine      httpx.Opt[string]  `json:"first_in_line"`
+	LookbackDays     httpx.Opt[[]int32] `json:"lookback_days"`
+	AutoRegister     httpx.Opt[bool]    `json:"auto_register"`
+	RecurRadiusM     httpx.Opt[float64] `json:"recur_radius_m"`
+	RecurDays        httpx.Opt[int32]   `json:"recur_days"`
+	DuplicateRadiusM httpx.Opt[float64] `json:"duplicate_radius_m"`
+	RegisterRule     httpx.Opt[string]  `json:"register_rule"`
+	CloseRule        httpx.Opt[string]  `json:"close_rule"`
+	Active           httpx.Opt[bool]    `json:"active"`
 }
 
 // apply copies the members present in b onto in. null clears
@@ -80,7 +80,7 @@ func (b *body) apply(in *Input) error {
 	return nil
 }
 
-func set[T any](errs *[]httpx.FieldError, field string, o opt[T], dst *T) {
+func set[T any](errs *[]httpx.FieldError, field string, o httpx.Opt[T], dst *T) {
 	switch {
 	case o.Null:
 		*errs = append(*errs, httpx.FieldError{Field: field, Reason: "may not be null"})
@@ -89,7 +89,7 @@ func set[T any](errs *[]httpx.FieldError, field string, o opt[T], dst *T) {
 	}
 }
 
-func setNullable(o opt[string], dst **string) {
+func setNullable(o httpx.Opt[string], dst **string) {
 	switch {
 	case o.Null:
 		*dst = nil
@@ -144,7 +144,7 @@ func (h *Handlers) get(c echo.Context) error {
 
 func (h *Handlers) create(c echo.Context) error {
 	var b body
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	in := Defaults()
@@ -165,7 +165,7 @@ func (h *Handlers) patch(c echo.Context) error {
 		return httpx.Invalid("code", "not a category code")
 	}
 	var b body
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	cat, err := Update(c.Request().Context(), h.Pool, code, b.apply)

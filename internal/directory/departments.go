@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	database "github.com/gridkeeper/gridkeeper/internal/db"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
@@ -106,7 +108,7 @@ func CreateDepartment(ctx context.Context, db DB, in DepartmentInput) (Departmen
 	err := db.QueryRow(ctx, `INSERT INTO departments (code, name) VALUES ($1, $2) RETURNING `+departmentColumns,
 		in.Code, in.Name).Scan(&d.Code, &d.Name, &d.CreatedAt, &d.UpdatedAt)
 	if err != nil {
-		return d, dbProblem(fmt.Errorf("create department: %w", err), departmentFields)
+		return d, httpx.DBProblem(fmt.Errorf("create department: %w", err), departmentFields)
 	}
 	return d, nil
 }
@@ -117,7 +119,7 @@ func CreateDepartment(ctx context.Context, db DB, in DepartmentInput) (Departmen
 // department everywhere and cannot change. ErrNotFound when there is none.
 func UpdateDepartment(ctx context.Context, db DB, code string, change func(*DepartmentInput) error) (Department, error) {
 	var d Department
-	err := inTx(ctx, db, func(tx pgx.Tx) error {
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		cur, err := getDepartment(ctx, tx, code, "FOR UPDATE")
 		if err != nil {
 			return err
@@ -135,7 +137,7 @@ func UpdateDepartment(ctx context.Context, db DB, code string, change func(*Depa
 		err = tx.QueryRow(ctx, `UPDATE departments SET name = $2, updated_at = now() WHERE code = $1 RETURNING `+departmentColumns,
 			code, in.Name).Scan(&d.Code, &d.Name, &d.CreatedAt, &d.UpdatedAt)
 		if err != nil {
-			return dbProblem(fmt.Errorf("update department %s: %w", code, err), departmentFields)
+			return httpx.DBProblem(fmt.Errorf("update department %s: %w", code, err), departmentFields)
 		}
 		return nil
 	})

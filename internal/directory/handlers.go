@@ -39,11 +39,11 @@ func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
 
 // personBody is the JSON a client sends for a person.
 type personBody struct {
-	Name       opt[string] `json:"name"`
-	Phone      opt[string] `json:"phone"`
-	Title      opt[string] `json:"title"`
-	Department opt[string] `json:"department"`
-	Active     opt[bool]   `json:"active"`
+	Name       httpx.Opt[string] `json:"name"`
+	Phone      httpx.Opt[string] `json:"phone"`
+	Title      httpx.Opt[string] `json:"title"`
+	Department httpx.Opt[string] `json:"department"`
+	Active     httpx.Opt[bool]   `json:"active"`
 }
 
 // apply copies the members present in b onto in; null clears an optional
@@ -69,7 +69,7 @@ func (b *personBody) apply(in *PersonInput) error {
 	return nil
 }
 
-func setNullable(dst **string, o opt[string]) {
+func setNullable(dst **string, o httpx.Opt[string]) {
 	switch {
 	case o.Null:
 		*dst = nil
@@ -155,7 +155,7 @@ func (h *Handlers) getPerson(c echo.Context) error {
 
 func (h *Handlers) createPerson(c echo.Context) error {
 	var b personBody
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	in := PersonInput{Active: true}
@@ -176,7 +176,7 @@ func (h *Handlers) patchPerson(c echo.Context) error {
 		return err
 	}
 	var b personBody
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	p, err := UpdatePerson(c.Request().Context(), h.Pool, id, b.apply)
@@ -191,15 +191,15 @@ func (h *Handlers) patchPerson(c echo.Context) error {
 
 // departmentBody is the JSON a client sends for a department.
 type departmentBody struct {
-	Code opt[string] `json:"code"`
-	Name opt[string] `json:"name"`
+	Code httpx.Opt[string] `json:"code"`
+	Name httpx.Opt[string] `json:"name"`
 }
 
 func (b *departmentBody) apply(in *DepartmentInput) error {
 	var errs []httpx.FieldError
 	for _, m := range []struct {
 		name string
-		o    opt[string]
+		o    httpx.Opt[string]
 		dst  *string
 	}{{"code", b.Code, &in.Code}, {"name", b.Name, &in.Name}} {
 		if m.o.Null {
@@ -245,7 +245,7 @@ func (h *Handlers) getDepartment(c echo.Context) error {
 
 func (h *Handlers) createDepartment(c echo.Context) error {
 	var b departmentBody
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	var in DepartmentInput
@@ -266,7 +266,7 @@ func (h *Handlers) patchDepartment(c echo.Context) error {
 		return httpx.Invalid("code", "not a department code")
 	}
 	var b departmentBody
-	if err := decodeBody(c, &b); err != nil {
+	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
 	d, err := UpdateDepartment(c.Request().Context(), h.Pool, code, b.apply)

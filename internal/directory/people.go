@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	database "github.com/gridkeeper/gridkeeper/internal/db"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
@@ -160,13 +162,13 @@ func CreatePerson(ctx context.Context, db DB, in PersonInput) (Person, error) {
 		return Person{}, httpx.Unprocessable(errs...)
 	}
 	var p Person
-	err := inTx(ctx, db, func(tx pgx.Tx) error {
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		var id int64
 		err := tx.QueryRow(ctx, `
 			INSERT INTO people (name, phone, title, department_code, active) VALUES ($1, $2, $3, $4, $5)
 			RETURNING id`, in.Name, in.Phone, in.Title, in.DepartmentCode, in.Active).Scan(&id)
 		if err != nil {
-			return dbProblem(fmt.Errorf("create person: %w", err), personFields)
+			return httpx.DBProblem(fmt.Errorf("create person: %w", err), personFields)
 		}
 		p, err = GetPerson(ctx, tx, id)
 		return err
@@ -180,7 +182,7 @@ func CreatePerson(ctx context.Context, db DB, in PersonInput) (Person, error) {
 // Deactivate with Active = false; people are never deleted.
 func UpdatePerson(ctx context.Context, db DB, id int64, change func(*PersonInput) error) (Person, error) {
 	var p Person
-	err := inTx(ctx, db, func(tx pgx.Tx) error {
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
 		var in PersonInput
 		err := tx.QueryRow(ctx, `SELECT name, phone, title, department_code, active FROM people WHERE id = $1 FOR UPDATE`, id).
 			Scan(&in.Name, &in.Phone, &in.Title, &in.DepartmentCode, &in.Active)
@@ -200,7 +202,7 @@ func UpdatePerson(ctx context.Context, db DB, id int64, change func(*PersonInput
 			UPDATE people SET name = $2, phone = $3, title = $4, department_code = $5, active = $6, updated_at = now()
 			WHERE id = $1`, id, in.Name, in.Phone, in.Title, in.DepartmentCode, in.Active)
 		if err != nil {
-			return dbProblem(fmt.Errorf("update person %d: %w", id, err), personFields)
+			return httpx.DBProblem(fmt.Errorf("update person %d: %w", id, err), personFields)
 		}
 		p, err = GetPerson(ctx, tx, id)
 		return err

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
+	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 )
 
@@ -21,6 +20,8 @@ type Link struct {
 	DutyID   *int64     `json:"duty_id"`
 	Since    *time.Time `json:"since"`
 	Reason   string     `json:"reason"`
+	// DistanceM is the distance from the point to a street link's segment.
+	DistanceM *float64 `json:"distance_m,omitempty"`
 }
 
 // Chain is who answers for a point, for a category, at a time.
@@ -74,18 +75,18 @@ WITH pt AS (
 	WHERE ST_Covers(f.zone, pt.g) ORDER BY ST_Distance(f.geom, pt.g), f.id LIMIT 1
 ), links AS (
 	SELECT 1 AS ord, 'frontage_owner' AS role, 'frontage' AS kind, id::text AS key, name, '' AS level,
-		format('inside the frontage zone (门前五包) of %s on %s', name, street_name) AS reason FROM front
+		format('inside the frontage zone (门前五包) of %s on %s', name, street_name) AS reason, NULL::float8 AS d FROM front
 	UNION ALL
-	SELECT 2, 'street_chief', 'street', code, name, '', format('%s m from street %s', round(d::numeric, 1), name) FROM street
+	SELECT 2, 'street_chief', 'street', code, name, '', format('%s m from street %s', round(d::numeric, 1), name), round(d::numeric, 1)::float8 FROM street
 	UNION ALL
-	SELECT 3, 'grid_officer', 'area', code, name, level::text, format('inside grid %s', name) FROM chain_areas WHERE level = 'grid'
+	SELECT 3, 'grid_officer', 'area', code, name, level::text, format('inside grid %s', name), NULL FROM chain_areas WHERE level = 'grid'
 	UNION ALL
 	SELECT CASE level WHEN 'community' THEN 4 WHEN 'subdistrict' THEN 5 ELSE 6 END, 'leader', 'area', code, name, level::text,
-		format('the point is in %s %s', level, name) FROM chain_areas WHERE level IN ('community', 'subdistrict', 'district')
+		format('the point is in %s %s', level, name), NULL FROM chain_areas WHERE level IN ('community', 'subdistrict', 'district')
 	UNION ALL
-	SELECT 7, 'department', 'category', code, name, '', format('handles category %s', name) FROM cat
+	SELECT 7, 'department', 'category', code, name, '', format('handles category %s', name), NULL FROM cat
 )
-SELECT l.ord, l.role, l.kind, l.key, l.name, l.level, l.reason,
+SELECT l.ord, l.role, l.kind, l.key, l.name, l.level, l.reason, l.d,
 	d.id, lower(d.valid), d.person_id, p.name, p.phone,
 	coalesce(d.department_code, CASE WHEN l.role = 'department' THEN c.department_code END),
 	dep.name,
@@ -107,7 +108,7 @@ ORDER BY l.ord
 // and the instant at, in one SQL round trip. The category's first-in-line
 // role leads; the rest keep the order frontage → street → grid → community
 // → sub-district → district → department.
-func Resolve(ctx context.Context, pool *pgxpool.Pool, lon, lat float64, category string, at time.Time, streetRadiusM float64) (Chain, error) {
+func Resolve(ctx context.Context, pool db.DB, lon, lat float64, category string, at time.Time, streetRadiusM float64) (Chain, error) {
 	ch := Chain{Lon: lon, Lat: lat, At: at, Links: []Link{}}
 	rows, err := pool.Query(ctx, resolveSQL, lon, lat, category, at, streetRadiusM, places.RadiusDegrees(streetRadiusM, lat))
 	if err != nil {
@@ -120,7 +121,7 @@ func Resolve(ctx context.Context, pool *pgxpool.Pool, lon, lat float64, category
 		var personID *int64
 		var personName, phone, depCode, depName *string
 		var note string
-		if err := rows.Scan(&ord, &l.Role, &l.Target.Kind, &l.Target.Key, &l.Target.Name, &l.Target.Level, &l.Reason,
+		if err := rows.Scan(&ord, &l.Role, &l.Target.Kind, &l.Target.Key, &l.Target.Name, &l.Target.Level, &l.Reason, &l.DistanceM,
 			&l.DutyID, &l.Since, &personID, &personName, &phone, &depCode, &depName, &note,
 			&ch.Category.Name, &ch.Category.FirstInLine); err != nil {
 			return ch, fmt.Errorf("scan link: %w", err)

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"time"
 
 	"github.com/gridkeeper/gridkeeper/internal/citygen"
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/problemgen"
+	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
 func init() {
@@ -24,6 +30,8 @@ func runGen(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "city":
 		return runGenCity(ctx, args[1:])
+	case "problems":
+		return runGenProblems(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
 		fmt.Fprintln(os.Stderr, "usage: "+genUsage)
 		return nil
@@ -69,5 +77,77 @@ func runGenCity(ctx context.Context, args []string) error {
 		fmt.Printf("  %s %s: %d subdistricts, %d communities, %d grids, %d street segments\n",
 			d.Code, d.Name, d.Subdistricts, d.Communities, d.Grids, d.Streets)
 	}
+	return nil
+}
+
+const genProblemsUsage = "gridkeeper gen problems [-count N] [-months M] [-seed S] [-until YYYY-MM-DD] [-out FILE]"
+
+// runGenProblems writes hotline tickets for the sample city as CSV, to
+// standard output or -out; it needs no database.
+func runGenProblems(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("gridkeeper gen problems", flag.ContinueOnError)
+	count := fs.Int("count", 10000, "number of tickets")
+	months := fs.Int("months", 12, "months covered, up to -until")
+	seed := fs.Uint64("seed", 1, "random seed: the same seed, count, months and -until give the same bytes")
+	out := fs.String("out", "", "file to write (default: standard output)")
+	until := fs.String("until", "", "the day taken as today, YYYY-MM-DD (default: today); tickets end before it begins")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("%w: unexpected arguments %q; %s", errUsage, fs.Args(), genProblemsUsage)
+	}
+	if *count < 0 || *months < 1 || *months > 120 {
+		return fmt.Errorf("%w: -count must be ≥ 0 and -months 1–120; %s", errUsage, genProblemsUsage)
+	}
+	opt := problemgen.Options{Count: *count, Months: *months, Seed: *seed}
+	if *until != "" {
+		t, err := time.Parse(time.DateOnly, *until)
+		if err != nil {
+			return fmt.Errorf("%w: -until %q is not YYYY-MM-DD; %s", errUsage, *until, genProblemsUsage)
+		}
+		opt.Until = t
+	}
+	if *out == "" {
+		w := bufio.NewWriterSize(os.Stdout, 1<<20)
+		st, err := problemgen.Generate(ctx, w, opt)
+		if err == nil {
+			err = w.Flush()
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "%d tickets (%d from %d hot places), %s – %s\n", st.Rows, st.HotRows, st.HotPlaces,
+			st.From.Format(time.DateOnly), st.To.Add(-time.Second).Format(time.DateOnly))
+		return nil
+	}
+	// write beside the target and rename, so a failed run leaves no half file
+	f, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	if err := f.Chmod(0o644); err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	opt.Progress = progress.New(os.Stderr, "gen problems", int64(*count))
+	st, err := problemgen.Generate(ctx, w, opt)
+	opt.Progress.Done()
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = f.Close()
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), *out)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	fmt.Fprintf(os.Stderr, "wrote %s: %d tickets (%d from %d hot places), %s – %s\n", *out, st.Rows, st.HotRows,
+		st.HotPlaces, st.From.Format(time.DateOnly), st.To.Add(-time.Second).Format(time.DateOnly))
 	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/gridkeeper/gridkeeper/geodata"
 	"github.com/gridkeeper/gridkeeper/internal/citygen"
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
@@ -17,10 +19,10 @@ import (
 )
 
 func init() {
-	register("gen", "generate sample data: gen city", runGen)
+	register("gen", "generate sample data: gen city|frontages", runGen)
 }
 
-const genUsage = "gridkeeper gen city [-seed N] [-out DIR]"
+const genUsage = "gridkeeper gen city|frontages [-seed N] [-out DIR]"
 
 // runGen dispatches on what to generate.
 func runGen(ctx context.Context, args []string) error {
@@ -30,6 +32,8 @@ func runGen(ctx context.Context, args []string) error {
 	switch args[0] {
 	case "city":
 		return runGenCity(ctx, args[1:])
+	case "frontages":
+		return runGenFrontages(args[1:])
 	case "problems":
 		return runGenProblems(ctx, args[1:])
 	case "-h", "-help", "--help", "help":
@@ -77,6 +81,53 @@ func runGenCity(ctx context.Context, args []string) error {
 		fmt.Printf("  %s %s: %d subdistricts, %d communities, %d grids, %d street segments\n",
 			d.Code, d.Name, d.Subdistricts, d.Communities, d.Grids, d.Streets)
 	}
+	return nil
+}
+
+// runGenFrontages writes the sample frontage units along the streets of
+// -streets (default: the embedded sample streets); it needs no database.
+func runGenFrontages(args []string) error {
+	var cfg config.Config
+	fs := flags("gen frontages", &cfg)
+	seed := fs.Uint64("seed", 1, "random seed: the same seed and streets give the same file")
+	out := fs.String("out", "geodata", "directory to write "+citygen.FrontagesFile+" into")
+	streetsFile := fs.String("streets", "", "streets GeoJSON to place the units along (default: the embedded "+citygen.StreetsFile+")")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("%w: unexpected arguments %q; %s", errUsage, fs.Args(), genUsage)
+	}
+	setupLog(&cfg)
+	var streets io.Reader
+	if *streetsFile == "" {
+		f, err := geodata.FS.Open(citygen.StreetsFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		streets = f
+	} else {
+		f, err := os.Open(*streetsFile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		streets = f
+	}
+	b, s, err := citygen.GenerateFrontages(streets, citygen.FrontageOptions{Seed: *seed})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(*out, citygen.FrontagesFile)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %s (%d bytes): %d units along %d street segments, %d without a contact\n",
+		path, len(b), s.Units, s.Streets, s.WithoutContact)
 	return nil
 }
 

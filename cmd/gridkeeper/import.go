@@ -11,15 +11,16 @@ import (
 
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/geoimport"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
 func init() {
-	register("import", "load areas or streets from GeoJSON: import areas|streets FILE", runImport)
+	register("import", "load areas, streets or frontage units: import areas|streets|frontages FILE", runImport)
 }
 
-const importUsage = "gridkeeper import [flags] areas|streets FILE  (FILE - reads standard input)"
+const importUsage = "gridkeeper import [flags] areas|streets|frontages FILE  (FILE - reads standard input)"
 
 func runImport(ctx context.Context, args []string) error {
 	return importCommand(ctx, args, os.Stdin, os.Stdout, os.Stderr)
@@ -32,6 +33,7 @@ func importCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	fs := flags("import", &cfg)
 	fs.SetOutput(stderr)
 	quiet := fs.Bool("quiet", false, "do not report progress on stderr")
+	format := fs.String("format", "", "frontages: csv or geojson (default: from FILE's extension, .csv or .geojson/.json)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s\n\nflags:\n", importUsage)
 		fs.PrintDefaults()
@@ -50,6 +52,12 @@ func importCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		load = geoimport.ImportAreas
 	case "streets":
 		load = geoimport.ImportStreets
+	case "frontages":
+		f, err := frontage.FormatOf(path, *format)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+		*format = f
 	default:
 		return fmt.Errorf("%w: unknown kind %q: %s", errUsage, kind, importUsage)
 	}
@@ -83,6 +91,9 @@ func importCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 	if !*quiet {
 		opt.Progress = progress.New(stderr, "importing "+kind, 0)
 	}
+	if kind == "frontages" {
+		return importFrontages(ctx, pool, in, name, *format, opt.Progress, stdout, stderr)
+	}
 	res, err := load(ctx, pool, in, opt)
 	opt.Progress.Done()
 	var rejected *geoimport.RejectedError
@@ -101,5 +112,33 @@ func importCommand(ctx context.Context, args []string, stdin io.Reader, stdout, 
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d read, %d inserted, %d updated, %d unchanged\n", kind, res.Read, res.Inserted, res.Updated, res.Unchanged)
+	return nil
+}
+
+// importFrontages is `gridkeeper import frontages`: like the other kinds,
+// a summary on stdout, every rejection on stderr.
+func importFrontages(ctx context.Context, pool *pgxpool.Pool, in io.Reader, name, format string, rep *progress.Reporter, stdout, stderr io.Writer) error {
+	load := frontage.ImportGeoJSON
+	if format == "csv" {
+		load = frontage.ImportCSV
+	}
+	res, err := load(ctx, pool, in, frontage.Options{Progress: rep, Actor: "gridkeeper import"})
+	rep.Done()
+	var rejected *frontage.RejectedError
+	if errors.As(err, &rejected) {
+		for _, r := range rejected.Rejections {
+			fmt.Fprintln(stderr, r)
+		}
+		rows, file := rejected.Rows()
+		if file {
+			return fmt.Errorf("%s: file rejected, nothing written", name)
+		}
+		return fmt.Errorf("%s: %d of %d rows rejected, nothing written", name, rows, rejected.Read)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "frontages: %d read, %d inserted, %d updated, %d unchanged; %d owners begun, %d ended, %d people created\n",
+		res.Read, res.Inserted, res.Updated, res.Unchanged, res.OwnersCreated, res.OwnersEnded, res.PeopleCreated)
 	return nil
 }

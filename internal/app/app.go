@@ -18,6 +18,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/directory"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
+	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
@@ -52,6 +53,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 
 	api := e.Group("/api/v1")
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
+	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&category.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)

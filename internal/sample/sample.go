@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gridkeeper/gridkeeper/geodata"
+	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/geoimport"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
@@ -24,6 +25,13 @@ type step struct {
 var steps = []step{
 	{"areas.geojson", geoimport.ImportAreas},
 	{"streets.geojson", geoimport.ImportStreets},
+	{"frontages.csv", loadFrontages},
+}
+
+// loadFrontages loads the frontage units (门前五包) and their owners.
+func loadFrontages(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt geoimport.Options) (geoimport.Result, error) {
+	res, err := frontage.ImportCSV(ctx, pool, r, frontage.Options{Progress: opt.Progress, Actor: "sample"})
+	return geoimport.Result{Read: res.Read, Inserted: res.Inserted, Updated: res.Updated, Unchanged: res.Unchanged}, err
 }
 
 // Load imports the whole sample city; progress goes to w (nil: none).

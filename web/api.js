@@ -1,5 +1,6 @@
 // API access: JSON from the server that served the page, with errors turned
-// into ApiError from the RFC 9457 problem+json the server sends.
+// into ApiError from the RFC 9457 problem+json the server sends. Writes carry
+// the bearer token the user signed in with (auth.js).
 
 export const API = 'api/v1/'; // relative, so the page also works below a path prefix
 
@@ -25,6 +26,30 @@ export async function getJSON(url, signal) {
     return await res.json();
   } catch (err) {
     if (err.name === 'AbortError') throw err;
+    throw new ApiError({ title: '响应无法解析 Bad response', detail: err.message, status: res.status, url });
+  }
+}
+
+// sendJSON sends a JSON body (POST by default) with `Authorization: Bearer
+// token` and returns the parsed JSON answer (null for an empty one); an error
+// response becomes an ApiError, as for getJSON.
+export async function sendJSON(url, body, { method = 'POST', token = '', signal } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let res;
+  try {
+    res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError({ title: '网络错误 Network error', detail: err.message, url });
+  }
+  if (!res.ok) throw await problem(res, url);
+  const text = await res.text();
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
     throw new ApiError({ title: '响应无法解析 Bad response', detail: err.message, status: res.status, url });
   }
 }

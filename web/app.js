@@ -3,8 +3,10 @@
 // every request goes to the server that served this page, by relative URL.
 // Plain ES modules, no build step: api.js (requests and problem+json),
 // geometry.js, layers.js (levels, zoom ranges, the MapLibre style and its
-// labels), panel.js (the side panel) and this file (start-up, layer switcher,
-// status line, loading).
+// labels), panel.js (the side panel), duties.js (holders, history, the
+// assign form), chain.js (the responsibility chain), auth.js (the sign-in
+// box and its token) and this file (start-up, layer switcher, tools, status
+// line, loading, clicks).
 //
 // Data loading
 //   Districts, subdistricts and communities are few (tens to a few hundred per
@@ -15,17 +17,32 @@
 //   The box is padded by half a screen each way, so panning inside it fetches
 //   nothing; a newer request aborts an older one still in flight. A paged
 //   response (OGC-style `links: [{rel: "next", href}]`) is followed.
+//   Frontage units and zones load the same way from street zoom (16) on.
+//   Vacancies (/qa: grids without an officer, streets without a chief) load
+//   for the whole city when their layer is switched on, and again whenever a
+//   duty changes on the page, so an assignment shows without a reload.
+//
+// Clicks
+//   A frontage unit, else a street line, else a frontage zone, else the
+//   finest area drawn (a red vacancy counts as its grid) opens in the panel.
+//   In chain mode (the "Who answers here" button) a click anywhere shows the
+//   responsibility chain there for the chosen category instead.
 //
 // Test hook
 //   window.gridkeeper = {map, ready, select(code, options)}: `ready` resolves
-//   once the whole-city levels have loaded and been drawn. <body data-state> is
-//   loading | ready | error; data-grids is off | loading | loaded | error.
+//   once the whole-city levels have loaded and been drawn; select also takes
+//   "street:CODE" and "frontage:ID". <body data-state> is loading | ready |
+//   error; data-grids, data-streets, data-frontages and data-vacancies are
+//   off | loading | loaded | error; data-categories is loading | loaded |
+//   error; data-mode is chain while chain mode is on.
 
 /* global maplibregl */
 
-import { API, getFeatures } from './api.js';
+import { API, getFeatures, getJSON } from './api.js';
+import { mountSignIn } from './auth.js';
+import { DUTIES_EVENT } from './duties.js';
 import { bboxOf } from './geometry.js';
-import { AREAS, STREETS, prepare, style } from './layers.js';
+import { AREAS, FRONTAGES, STREETS, VACANCIES, prepare, prepareFrontages, prepareVacancies, style } from './layers.js';
 import { Panel, h, problemBox } from './panel.js';
 
 // Dezhou's centre: the view until the districts have loaded and been fitted.
@@ -41,6 +58,15 @@ const SWITCHES = [
     layers: [`${a.level}-fill`, `${a.level}-line`, `${a.level}-label`],
   })),
   { key: 'street', name: '道路 Streets', minzoom: STREETS.minzoom, swatch: STREETS.line, layers: ['street-line', 'street-label'] },
+  {
+    key: 'frontage', name: '门前五包 Frontages', minzoom: FRONTAGES.minzoom, swatch: FRONTAGES.owned,
+    layers: ['frontage-zone-fill', 'frontage-zone-line', 'frontage-unit-fill', 'frontage-unit-point', 'frontage-label'],
+  },
+  {
+    key: 'vacancy', name: '空缺 Vacancies', minzoom: VACANCIES.minzoom, swatch: VACANCIES.line, off: true,
+    title: '无网格员的网格（红色）与无街长的道路（红色虚线） Grids without an officer (red), streets without a chief (dashed red)',
+    layers: ['vacancy-fill', 'vacancy-line', 'vacancy-street'],
+  },
   { key: 'labels', name: '标注 Labels', minzoom: 0, swatch: null, layers: [] },
 ];
 
@@ -107,17 +133,18 @@ function swatch(colour) {
 function buildSwitcher() {
   const fieldset = $('#layers fieldset');
   for (const s of SWITCHES) {
-    const input = h('input', { type: 'checkbox', id: `layer-${s.key}`, name: 'layer', value: s.key, checked: true });
-    const label = h('label', { for: `layer-${s.key}`, 'data-minzoom': s.minzoom },
+    const input = h('input', { type: 'checkbox', id: `layer-${s.key}`, name: 'layer', value: s.key, checked: !s.off });
+    const label = h('label', { for: `layer-${s.key}`, 'data-minzoom': s.minzoom, title: s.title },
       input,
       swatch(s.swatch),
       h('span', { class: 'name' }, s.name),
       s.minzoom > 0 ? h('span', { class: 'range', title: `缩放到 ${s.minzoom} 级以上显示 Shown from zoom ${s.minzoom}` }, `≥${s.minzoom}`) : '');
     fieldset.append(label);
   }
-  fieldset.addEventListener('change', () => {
+  fieldset.addEventListener('change', (e) => {
     applyVisibility();
     refreshBboxLayers();
+    if (e.target.value === 'vacancy') loadVacancies();
   });
   const marks = () => {
     const z = map.getZoom();
@@ -169,7 +196,13 @@ class BboxLayer {
   }
 
   state(s) {
-    if (this.key === 'grid') document.body.dataset.grids = s;
+    document.body.dataset[`${this.key}s`] = s;
+  }
+
+  // reload drops what is loaded, so that the next refresh fetches anew.
+  reload() {
+    this.box = null;
+    this.refresh();
   }
 
   refresh() {
@@ -224,7 +257,127 @@ const bboxLayers = [
     (bbox) => `${API}areas?level=grid&bbox=${bbox}`, (fc) => setArea('grid', fc)),
   new BboxLayer('street', '道路 Streets', STREETS.minzoom,
     (bbox) => `${API}streets?bbox=${bbox}`, (fc) => map.getSource('street').setData(fc)),
+  new BboxLayer('frontage', '门前五包 Frontages', FRONTAGES.minzoom,
+    (bbox) => `${API}frontages?bbox=${bbox}`, (fc) => map.getSource('frontage').setData(prepareFrontages(fc))),
 ];
+const frontageLayer = bboxLayers.find((l) => l.key === 'frontage');
+
+// ---------------------------------------------------------------- vacancies
+
+let vacancyCtrl = null;
+
+// loadVacancies fetches the city's vacancies while their layer is on.
+async function loadVacancies() {
+  if (vacancyCtrl) vacancyCtrl.abort();
+  vacancyCtrl = null;
+  if (!switchOn('vacancy')) {
+    if (document.body.dataset.vacancies !== 'loaded') document.body.dataset.vacancies = 'off';
+    loading.delete('vacancy');
+    renderStatus();
+    return;
+  }
+  const ctrl = new AbortController();
+  vacancyCtrl = ctrl;
+  document.body.dataset.vacancies = 'loading';
+  loading.add('vacancy');
+  renderStatus();
+  try {
+    const fc = await getFeatures(`${API}qa?type=grid_without_officer,street_without_chief`, ctrl.signal);
+    if (vacancyCtrl !== ctrl) return;
+    map.getSource('vacancy').setData(prepareVacancies(fc));
+    counts.vacancy = fc.features.length;
+    if (lastError && lastError.startsWith('空缺')) lastError = null;
+    document.body.dataset.vacancies = 'loaded';
+  } catch (err) {
+    if (err.name === 'AbortError' || vacancyCtrl !== ctrl) return;
+    document.body.dataset.vacancies = 'error';
+    reportLoadErrors([['空缺 Vacancies', err]]);
+  } finally {
+    if (vacancyCtrl === ctrl) {
+      vacancyCtrl = null;
+      loading.delete('vacancy');
+      renderStatus();
+    }
+  }
+}
+
+// A duty changed somewhere on the page: what shows duties on the map follows.
+window.addEventListener(DUTIES_EVENT, (e) => {
+  const target = (e.detail && e.detail.target) || '';
+  if (switchOn('vacancy') && /^(area|street):/.test(target)) loadVacancies();
+  if (target.startsWith('frontage:')) frontageLayer.reload();
+});
+
+// ---------------------------------------------------------------- tools: categories and chain mode
+
+const CATEGORY_KEY = 'gridkeeper.category';
+const KIND_GROUPS = { event: '事件 Event', component: '部件 Component' };
+
+function chainMode() {
+  return document.body.dataset.mode === 'chain';
+}
+
+function setChainMode(on) {
+  if (on) document.body.dataset.mode = 'chain';
+  else delete document.body.dataset.mode;
+  $('#chain-mode').setAttribute('aria-pressed', String(on));
+  $('#chain-hint').hidden = !on;
+  map.getCanvas().style.cursor = on ? 'crosshair' : '';
+}
+
+async function loadCategories() {
+  const select = $('#category');
+  document.body.dataset.categories = 'loading';
+  let r;
+  try {
+    r = await getJSON(`${API}categories?active=true`);
+  } catch (err) {
+    document.body.dataset.categories = 'error';
+    select.replaceChildren(h('option', { value: '' }, '无法加载 Could not load'));
+    $('#chain-tool').append(problemBox(err, 'categories'));
+    return;
+  }
+  const list = Array.isArray(r) ? r : (r && r.items) || [];
+  const groups = new Map();
+  for (const c of list) {
+    const key = `${c.kind}|${c.big_class}`;
+    if (!groups.has(key)) {
+      groups.set(key, h('optgroup', { label: `${KIND_GROUPS[c.kind] || c.kind} ${c.big_class} ${c.big_class_name || ''}`.trim() }));
+    }
+    groups.get(key).append(h('option', { value: c.code, 'data-first': c.first_in_line }, `${c.name} · ${c.code}`));
+  }
+  select.replaceChildren(...groups.values());
+  if (!list.length) select.replaceChildren(h('option', { value: '' }, '尚无类别 No categories'));
+  let saved = '';
+  try {
+    saved = localStorage.getItem(CATEGORY_KEY) || '';
+  } catch {
+    // storage blocked
+  }
+  if (saved && list.some((c) => c.code === saved)) select.value = saved;
+  select.disabled = !list.length;
+  document.body.dataset.categories = 'loaded';
+}
+
+function buildTools() {
+  const select = $('#category');
+  select.addEventListener('change', () => {
+    try {
+      localStorage.setItem(CATEGORY_KEY, select.value);
+    } catch {
+      // storage blocked: the choice lasts for this page only
+    }
+    // A chain on show follows the category.
+    const last = panel.lastChain;
+    if (last && $('#panel').dataset.view === 'chain' && select.value) panel.chain(last.lngLat, select.value);
+  });
+  $('#chain-mode').addEventListener('click', () => setChainMode(!chainMode()));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && chainMode()) setChainMode(false);
+  });
+  mountSignIn($('#signin-box'));
+  loadCategories();
+}
 
 function refreshBboxLayers() {
   for (const l of bboxLayers) l.refresh();
@@ -232,15 +385,51 @@ function refreshBboxLayers() {
 
 // ---------------------------------------------------------------- clicks
 
-// clickable lists the area fill layers that are switched on.
+const shown = (ids) => ids.filter((id) => map.getLayoutProperty(id, 'visibility') !== 'none');
+
+// clickable lists the area fill layers that are switched on (a vacancy
+// stands for its grid).
 function clickable() {
-  return AREAS.map((a) => `${a.level}-fill`).filter((id) => map.getLayoutProperty(id, 'visibility') !== 'none');
+  return shown([...AREAS.map((a) => `${a.level}-fill`), 'vacancy-fill']);
 }
 
+const UNIT_LAYERS = ['frontage-unit-fill', 'frontage-unit-point'];
+const STREET_SLOP = 2; // pixels either side of a street line that still hit it
+
+// plain copies a rendered feature into GeoJSON for the selection source.
+const plain = (f) => ({ type: 'Feature', properties: { ...f.properties }, geometry: f.geometry });
+
 function onMapClick(e) {
+  if (chainMode()) {
+    const category = $('#category').value;
+    if (!category) {
+      panel.open(h('h2', { id: 'panel-title' }, '责任链 Who answers here'),
+        problemBox({ title: '请先选择问题类别 Pick a category first', detail: '类别列表为空或未加载 The category list is empty or failed to load' }, 'categories'));
+      return;
+    }
+    panel.chain(e.lngLat, category);
+    return;
+  }
+  const { x, y } = e.point;
+  const near = [[x - STREET_SLOP, y - STREET_SLOP], [x + STREET_SLOP, y + STREET_SLOP]];
+  const unit = map.queryRenderedFeatures(near, { layers: shown(UNIT_LAYERS) })[0];
+  if (unit) {
+    panel.select(`frontage:${unit.properties._id}`, { lngLat: e.lngLat, feature: plain(unit) });
+    return;
+  }
+  const street = map.queryRenderedFeatures(near, { layers: shown(['street-line']) })[0];
+  if (street) {
+    panel.select(`street:${street.properties.code}`, { lngLat: e.lngLat, feature: plain(street) });
+    return;
+  }
+  const zone = map.queryRenderedFeatures(e.point, { layers: shown(['frontage-zone-fill']) })[0];
+  if (zone) {
+    panel.select(`frontage:${zone.properties._id}`, { lngLat: e.lngLat, feature: plain(zone) });
+    return;
+  }
   const hits = map.queryRenderedFeatures(e.point, { layers: clickable() });
-  // The finest level drawn at this zoom wins.
-  const rank = (f) => AREAS.findIndex((a) => `${a.level}-fill` === f.layer.id);
+  // The finest level drawn at this zoom wins; a vacancy is a grid.
+  const rank = (f) => (f.layer.id === 'vacancy-fill' ? AREAS.length - 1 : AREAS.findIndex((a) => `${a.level}-fill` === f.layer.id));
   hits.sort((a, b) => rank(b) - rank(a));
   const hit = hits[0];
   if (!hit) {
@@ -248,6 +437,13 @@ function onMapClick(e) {
     return;
   }
   panel.select(hit.properties.code, { lngLat: e.lngLat });
+}
+
+function overClickable(point) {
+  const { x, y } = point;
+  const near = [[x - STREET_SLOP, y - STREET_SLOP], [x + STREET_SLOP, y + STREET_SLOP]];
+  return map.queryRenderedFeatures(near, { layers: shown([...UNIT_LAYERS, 'street-line']) }).length > 0
+    || map.queryRenderedFeatures(point, { layers: [...clickable(), ...shown(['frontage-zone-fill'])] }).length > 0;
 }
 
 // ---------------------------------------------------------------- start-up
@@ -264,10 +460,12 @@ const ready = new Promise((resolve, reject) => {
     try {
       buildSwitcher();
       applyVisibility();
+      buildTools();
+      loadVacancies();
       map.on('click', onMapClick);
       map.on('mousemove', (e) => {
-        const over = map.queryRenderedFeatures(e.point, { layers: clickable() }).length > 0;
-        map.getCanvas().style.cursor = over ? 'pointer' : '';
+        if (chainMode()) return; // crosshair
+        map.getCanvas().style.cursor = overClickable(e.point) ? 'pointer' : '';
       });
       map.on('moveend', refreshBboxLayers);
 
@@ -298,5 +496,6 @@ const ready = new Promise((resolve, reject) => {
 });
 ready.catch(() => {}); // reported in the panel; keep it from being an unhandled rejection
 
-document.body.dataset.grids = 'off';
+for (const l of bboxLayers) l.state('off');
+document.body.dataset.vacancies = 'off';
 window.gridkeeper = { map, ready, select: (code, options) => panel.select(code, options) };

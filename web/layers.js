@@ -28,6 +28,37 @@ export const AREAS = [
   { level: 'grid', name: '网格 Grids', minzoom: 13, fade: null, label: [14.5, 24], load: 'bbox', line: '#1d4ed8', width: 0.9, text: 12 },
 ];
 export const STREETS = { minzoom: 12, label: 14, line: '#78716c' };
+// Vacancies (GET /qa): grids without an officer in red, streets without a
+// chief in dashed red, at every zoom: the city's staffing at a glance.
+export const VACANCIES = { minzoom: 0, line: '#dc2626' };
+// Frontage units (门前五包) and their zones, at street zoom levels; a zone
+// with no owner is amber, with an owner green.
+export const FRONTAGES = { minzoom: 16, label: 17, owned: '#059669', unowned: '#d97706', unit: '#0f766e' };
+
+// prepareVacancies flattens each finding's codes into `code` (MapLibre
+// hands arrays back from queries as JSON text).
+export function prepareVacancies(fc) {
+  for (const f of fc.features) {
+    f.properties = f.properties || {};
+    const codes = Array.isArray(f.properties.codes) ? f.properties.codes : [];
+    f.properties.code = codes[0] || '';
+  }
+  return fc;
+}
+
+// prepareFrontages flattens owner, street and id into plain properties for
+// styling and queries.
+export function prepareFrontages(fc) {
+  for (const f of fc.features) {
+    const p = f.properties = f.properties || {};
+    const owner = p.owner && typeof p.owner === 'object' ? p.owner : null;
+    p._owned = Boolean(owner);
+    p._owner = owner ? owner.name || '' : '';
+    p._id = String(p.frontage_id ?? f.id ?? '');
+    p._street = p.street_name || p.street || '';
+  }
+  return fc;
+}
 
 // Soft fills; neighbours (consecutive numbers) get different colours.
 const PALETTE = ['#fde68a', '#bfdbfe', '#bbf7d0', '#fecaca', '#ddd6fe', '#fed7aa', '#a5f3fc', '#f5d0fe'];
@@ -64,6 +95,9 @@ export function style() {
   const sources = {
     street: { type: 'geojson', data: EMPTY },
     selection: { type: 'geojson', data: EMPTY },
+    vacancy: { type: 'geojson', data: EMPTY },
+    frontage: { type: 'geojson', data: EMPTY },
+    point: { type: 'geojson', data: EMPTY },
   };
   for (const a of AREAS) {
     sources[`area-${a.level}`] = { type: 'geojson', data: EMPTY };
@@ -88,6 +122,11 @@ export function style() {
       'line-width': ['interpolate', ['linear'], ['zoom'], 12, 1, 16, 4, 18, 8],
     },
   });
+  const isGrid = ['==', ['get', 'type'], 'grid_without_officer'];
+  layers.push({
+    id: 'vacancy-fill', type: 'fill', source: 'vacancy', minzoom: VACANCIES.minzoom, filter: isGrid,
+    paint: { 'fill-color': VACANCIES.line, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 0.32] },
+  });
   // Outlines: finest first, so that coarser boundaries are drawn on top.
   for (const a of [...AREAS].reverse()) {
     layers.push({
@@ -101,6 +140,44 @@ export function style() {
     });
   }
   layers.push(
+    {
+      id: 'vacancy-line', type: 'line', source: 'vacancy', minzoom: VACANCIES.minzoom, filter: isGrid,
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': VACANCIES.line, 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 0.6, 16, 2] },
+    },
+    {
+      id: 'vacancy-street', type: 'line', source: 'vacancy', minzoom: VACANCIES.minzoom,
+      filter: ['==', ['get', 'type'], 'street_without_chief'],
+      layout: { 'line-join': 'round' },
+      paint: {
+        'line-color': VACANCIES.line,
+        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.2, 16, 4, 18, 7],
+        'line-dasharray': [2, 1.5],
+      },
+    },
+    {
+      id: 'frontage-zone-fill', type: 'fill', source: 'frontage', minzoom: FRONTAGES.minzoom,
+      filter: ['==', ['get', 'kind'], 'zone'],
+      paint: { 'fill-color': ['case', ['get', '_owned'], FRONTAGES.owned, FRONTAGES.unowned], 'fill-opacity': 0.28 },
+    },
+    {
+      id: 'frontage-zone-line', type: 'line', source: 'frontage', minzoom: FRONTAGES.minzoom,
+      filter: ['==', ['get', 'kind'], 'zone'],
+      paint: { 'line-color': ['case', ['get', '_owned'], FRONTAGES.owned, FRONTAGES.unowned], 'line-width': 1, 'line-dasharray': [3, 2] },
+    },
+    {
+      id: 'frontage-unit-fill', type: 'fill', source: 'frontage', minzoom: FRONTAGES.minzoom,
+      filter: ['all', ['==', ['get', 'kind'], 'unit'], ['==', ['geometry-type'], 'Polygon']],
+      paint: { 'fill-color': FRONTAGES.unit, 'fill-opacity': 0.55, 'fill-outline-color': '#134e4a' },
+    },
+    {
+      id: 'frontage-unit-point', type: 'circle', source: 'frontage', minzoom: FRONTAGES.minzoom,
+      filter: ['all', ['==', ['get', 'kind'], 'unit'], ['==', ['geometry-type'], 'Point']],
+      paint: {
+        'circle-color': FRONTAGES.unit, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 16, 4, 19, 8],
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5,
+      },
+    },
     { id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#f97316', 'fill-opacity': 0.25 } },
     { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#c2410c', 'line-width': 3 } },
     {
@@ -124,5 +201,20 @@ export function style() {
       paint: { 'text-color': a.line, ...halo },
     });
   }
+  layers.push(
+    {
+      id: 'frontage-label', type: 'symbol', source: 'frontage', minzoom: FRONTAGES.label,
+      filter: ['==', ['get', 'kind'], 'unit'],
+      layout: {
+        'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-max-width': 7,
+        'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true,
+      },
+      paint: { 'text-color': '#134e4a', ...halo },
+    },
+    {
+      id: 'point-marker', type: 'circle', source: 'point',
+      paint: { 'circle-color': '#c2410c', 'circle-radius': 7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5 },
+    },
+  );
   return { version: 8, name: 'Gridkeeper', sources, layers };
 }

@@ -1,8 +1,13 @@
-// The side panel: one area's code, name, level and parents, what the server
-// finds at the clicked point, and API errors (problem+json title and detail)
-// in place of silence.
+// The side panel: one area's code, name, level and parents, or a street or
+// frontage unit; who answers for it and who did before (duties.js); what the
+// server finds at the clicked point; the responsibility chain at a point
+// (chain.js); and API errors (problem+json title and detail) in place of
+// silence.
 
 import { API, getJSON } from './api.js';
+import { AUTH_EVENT } from './auth.js';
+import { chainView } from './chain.js';
+import { DUTIES_EVENT, dutiesSection } from './duties.js';
 import { bboxOf } from './geometry.js';
 import { EMPTY, LEVEL_NAMES } from './layers.js';
 
@@ -43,11 +48,18 @@ export function problemBox(err, what) {
 
 const codeRow = (code) => [h('dt', {}, '编码 Code'), h('dd', { class: 'code', 'data-field': 'code' }, code)];
 
-// Panel drives the panel for one map; the map must have a `selection` source.
+const KINDS = {
+  street: { badge: '道路 Street', what: '道路 street' },
+  frontage: { badge: '门前五包 Frontage', what: '门前五包单位 frontage unit' },
+};
+
+// Panel drives the panel for one map; the map must have `selection` and
+// `point` sources.
 export class Panel {
   constructor(map) {
     this.map = map;
     this.current = null; // AbortController of the selection being shown
+    this.lastChain = null; // {lngLat, category} of the chain shown last
     $('#panel-close').addEventListener('click', () => this.close());
   }
 
@@ -59,25 +71,68 @@ export class Panel {
   close() {
     $('#panel').hidden = true;
     $('#panel-body').replaceChildren();
+    delete $('#panel').dataset.view;
     this.highlight(null);
+    this.mark(null);
     if (this.current) this.current.abort();
     this.current = null;
   }
 
-  highlight(feature) {
-    this.map.getSource('selection').setData(feature && feature.geometry ? feature : EMPTY);
-  }
-
-  // select shows one area. options.lngLat: the clicked point, also looked up
-  // with /locate; options.fit: zoom the map to the area.
-  async select(code, options = {}) {
+  // begin starts a new view: the old one's requests and listeners end.
+  begin(view) {
     if (this.current) this.current.abort();
     const ctrl = new AbortController();
     this.current = ctrl;
+    $('#panel').dataset.view = view;
+    return ctrl;
+  }
+
+  highlight(feature) {
+    const ok = feature && (feature.geometry || feature.type === 'FeatureCollection');
+    this.map.getSource('selection').setData(ok ? feature : EMPTY);
+  }
+
+  // mark puts a pin on the map at lngLat (null: none).
+  mark(lngLat) {
+    this.map.getSource('point').setData(lngLat
+      ? { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lngLat.lng, lngLat.lat] } }
+      : EMPTY);
+  }
+
+  // drawn finds a street's or frontage unit's geometry among the features
+  // the map holds (they may be cut at tile edges: all pieces are kept).
+  drawn(kind, key) {
+    const source = kind === 'street' ? 'street' : 'frontage';
+    const filter = kind === 'street'
+      ? ['==', ['get', 'code'], key]
+      : ['all', ['==', ['to-string', ['get', 'frontage_id']], key], ['==', ['get', 'kind'], 'unit']];
+    if (!this.map.getSource(source)) return null;
+    const features = this.map.querySourceFeatures(source, { filter });
+    return features.length ? { type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', properties: {}, geometry: f.geometry })) } : null;
+  }
+
+  // back: a button to the chain this view was opened from, if any.
+  back(options) {
+    if (!options.fromChain || !this.lastChain) return '';
+    const { lngLat, category } = this.lastChain;
+    return h('button', { type: 'button', class: 'back', onclick: () => this.chain(lngLat, category) }, '← 返回责任链 Back to the chain');
+  }
+
+  // select shows one area by code, or a street or frontage unit by
+  // "street:CODE" or "frontage:ID". options.lngLat: the clicked point, also
+  // looked up with /locate; options.fit: zoom the map to the area;
+  // options.feature: the map's feature, to highlight (streets, frontages);
+  // options.fromChain: offer a way back to the chain.
+  async select(code, options = {}) {
+    const m = /^(street|frontage):(.+)$/.exec(code);
+    if (m) return this.selectTarget(m[1], m[2], options);
+    const ctrl = this.begin('area');
     const stale = () => this.current !== ctrl;
     const { lngLat, fit } = options;
+    if (!options.fromChain) this.mark(null);
     const where = h('section', { class: 'where' });
-    this.open(h('h2', { id: 'panel-title' }, '加载中 Loading…'), h('dl', {}, codeRow(code)), where);
+    const back = this.back(options);
+    this.open(back, h('h2', { id: 'panel-title' }, '加载中 Loading…'), h('dl', {}, codeRow(code)), where);
     if (lngLat) this.locate(lngLat, where, ctrl);
 
     let f;
@@ -87,6 +142,7 @@ export class Panel {
       if (err.name === 'AbortError' || stale()) return;
       this.highlight(null);
       this.open(
+        back,
         h('h2', { id: 'panel-title' }, '无法显示 Cannot show area'),
         h('dl', {}, codeRow(code)),
         problemBox(err, `area ${code}`),
@@ -99,12 +155,14 @@ export class Panel {
     const parent = ancestors[ancestors.length - 1];
     this.highlight(f);
     this.open(
+      back,
       h('h2', { id: 'panel-title' }, p.name || code),
       h('dl', {},
         codeRow(p.code || code),
         h('dt', {}, '层级 Level'), h('dd', { 'data-field': 'level' }, levelBadge(p.level)),
         h('dt', {}, '上级 Parent'),
         h('dd', { 'data-field': 'parent' }, parent ? `${parent.name} (${parent.code})` : p.parent || '—')),
+      p.level === 'city' ? '' : dutiesSection(`area:${p.code || code}`, { level: p.level, signal: ctrl.signal }),
       h('h3', {}, '所属 Part of'),
       ancestors.length
         ? h('ol', { class: 'ancestors', 'data-field': 'ancestors' }, ancestors.map((a) => h('li', {},
@@ -118,6 +176,87 @@ export class Panel {
       const right = Math.min($('#panel').offsetWidth + 40, this.map.getContainer().clientWidth / 2);
       if (b) this.map.fitBounds(b, { padding: { top: 60, bottom: 60, left: 60, right }, maxZoom: 16, duration: 400 });
     }
+  }
+
+  // selectTarget shows a street or a frontage unit: its name and code (from
+  // the duties answer), its holders and history, the assign form.
+  selectTarget(kind, key, options = {}) {
+    const ctrl = this.begin(kind);
+    const { lngLat, feature } = options;
+    if (!options.fromChain) this.mark(null);
+    this.highlight(feature || this.drawn(kind, key));
+    const k = KINDS[kind];
+    const title = h('h2', { id: 'panel-title' }, '加载中 Loading…');
+    const where = h('section', { class: 'where' });
+    const facts = h('dl', {},
+      codeRow(key),
+      h('dt', {}, '类型 Kind'), h('dd', { 'data-field': 'level' }, h('span', { class: 'badge', 'data-level': kind }, k.badge)));
+    const duties = dutiesSection(`${kind}:${key}`, {
+      signal: ctrl.signal,
+      onTarget: (info) => { title.textContent = info.name || key; },
+      onError: () => { title.textContent = `无法显示 Cannot show ${k.what}`; },
+    });
+    this.open(this.back(options), title, facts, duties, where);
+    if (lngLat) this.locate(lngLat, where, ctrl);
+    if (kind === 'frontage') this.frontageFacts(key, facts, ctrl);
+  }
+
+  // frontageFacts adds a frontage unit's street, licence, contact and zone
+  // to `facts`, and highlights the unit and its zone.
+  async frontageFacts(id, facts, ctrl) {
+    let f;
+    try {
+      f = await getJSON(`${API}frontages/${encodeURIComponent(id)}`, ctrl.signal);
+    } catch (err) {
+      if (err.name === 'AbortError' || this.current !== ctrl) return;
+      facts.after(problemBox(err, `frontage ${id}`));
+      return;
+    }
+    if (this.current !== ctrl) return;
+    const p = f.properties || {};
+    const row = (dt, dd, field) => (dd === null || dd === undefined || dd === '' ? [] : [h('dt', {}, dt), h('dd', { 'data-field': field }, dd)]);
+    facts.append(
+      ...row('道路 Street', p.street_name ? `${p.street_name} (${p.street})` : p.street, 'street-name'),
+      ...row('执照 Licence', p.licence, 'licence'),
+      ...row('联系人 Contact', p.contact, 'contact'),
+      ...row('责任区 Zone', p.zone_area_m2 ? `${p.zone_area_m2} m² · 宽 width ${p.width_m} m` : null, 'zone'));
+    const parts = [f.geometry, p.zone].filter(Boolean).map((g) => ({ type: 'Feature', properties: {}, geometry: g }));
+    if (parts.length) this.highlight({ type: 'FeatureCollection', features: parts });
+  }
+
+  // chain shows who answers at lngLat for a category, and keeps it current
+  // when duties change anywhere on the page.
+  async chain(lngLat, category) {
+    const ctrl = this.begin('chain');
+    this.lastChain = { lngLat, category };
+    this.highlight(null);
+    this.mark(lngLat);
+    const lon = lngLat.lng.toFixed(6);
+    const lat = lngLat.lat.toFixed(6);
+    const title = h('h2', { id: 'panel-title' }, '责任链 Who answers here');
+    const body = h('section', { class: 'chain-view', 'data-state': 'loading' }, h('p', { class: 'loading' }, `${lon}, ${lat} …`));
+    this.open(title, body);
+    const open = (ref) => this.select(ref, { fromChain: true, fit: !/^(street|frontage):/.test(ref) });
+    let seq = 0;
+    const load = async (flash) => {
+      const mine = ++seq;
+      body.dataset.state = 'loading';
+      let r;
+      try {
+        r = await getJSON(`${API}responsible?lon=${lon}&lat=${lat}&category=${encodeURIComponent(category)}`, ctrl.signal);
+      } catch (err) {
+        if (err.name === 'AbortError' || mine !== seq) return;
+        body.dataset.state = 'error';
+        body.replaceChildren(problemBox(err, 'responsible'));
+        return;
+      }
+      if (mine !== seq || ctrl.signal.aborted) return;
+      body.replaceChildren(...chainView(r, { open, flash }));
+      body.dataset.state = 'loaded';
+    };
+    window.addEventListener(DUTIES_EVENT, (e) => load(e.detail && e.detail.message), { signal: ctrl.signal });
+    window.addEventListener(AUTH_EVENT, (e) => { if (!e.detail.refused) load(); }, { signal: ctrl.signal });
+    await load();
   }
 
   // locate fills `where` with what the server finds at the clicked point.

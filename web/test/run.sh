@@ -4,8 +4,10 @@
 #   web/test/run.sh [path/to/gridkeeper]      (default: bin/gridkeeper)
 #
 # Starts `gridkeeper serve --sample` on a free port with a fresh private
-# database under .gridkeeper/browser, waits for /readyz, runs
-# `node --test web/test/`, and always stops the server with SIGTERM and waits
+# database under .gridkeeper/browser, waits for /readyz, creates a supervisor
+# token for the tests that write (`gridkeeper token create`, which reuses the
+# server's private cluster), runs `node --test web/test/` with GRIDKEEPER_URL
+# and GRIDKEEPER_TOKEN, and always stops the server with SIGTERM and waits
 # for it to exit, so that its graceful shutdown stops the PostgreSQL it started.
 set -euo pipefail
 
@@ -99,9 +101,17 @@ until ready "$url/readyz"; do
 done
 echo "run.sh: ready after $((SECONDS - start)) s"
 
+# A supervisor token for the tests that assign duties and add people.
+token=$(env -u DATABASE_URL "$bin" token create --name browser-test --role supervisor --data-dir "$data" 2>>"$log" |
+  grep -o 'gk_[A-Za-z0-9_-]*' | tail -n 1) || true
+if [ -z "$token" ]; then
+  echo "run.sh: could not create a supervisor token (gridkeeper token create); its output is in $log" >&2
+  exit 1
+fi
+
 cd "$repo"
 rc=0
-GRIDKEEPER_URL=$url node --test web/test/ || rc=$?
+GRIDKEEPER_URL=$url GRIDKEEPER_TOKEN=$token node --test web/test/ || rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "run.sh: the browser test failed; the server log ends:" >&2
   tail -n 20 "$log" >&2

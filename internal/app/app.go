@@ -52,6 +52,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, pool) })
 
 	api := e.Group("/api/v1")
+	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)

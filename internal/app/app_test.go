@@ -205,6 +205,18 @@ func TestWriteEndpointsDemandATokenWithTheRightRole(t *testing.T) {
 			t.Errorf("%s: 401 without WWW-Authenticate", tc.name)
 		}
 	}
+	req, _ := http.NewRequest("GET", srv.URL+"/api/v1/tokens/self", nil)
+	req.Header.Set("Authorization", "Bearer "+sup)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var self struct{ Name, Role string }
+	json.NewDecoder(resp.Body).Decode(&self)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || self.Name != "ward supervisor" || self.Role != "supervisor" {
+		t.Fatalf("tokens/self: %d %+v", resp.StatusCode, self)
+	}
 	var stored []byte
 	if err := d.Pool.QueryRow(ctx, "SELECT hash FROM api_tokens WHERE name = 'root'").Scan(&stored); err != nil || len(stored) != 32 {
 		t.Fatalf("stored hash: %x %v", stored, err)

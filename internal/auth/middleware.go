@@ -70,3 +70,11 @@ func unauthorized(detail string) *httpx.Problem {
 		Header: http.Header{"Www-Authenticate": {`Bearer realm="gridkeeper"`}},
 	}
 }
+
+// Self answers who the presented token belongs to, so that a client can
+// check a token and learn its role before it writes anything. Mount it
+// behind Require(Roles...).
+func Self(c echo.Context) error {
+	p, _ := From(c)
+	return c.JSON(http.StatusOK, map[string]any{"token_id": p.TokenID, "name": p.Name, "role": p.Role})
+}

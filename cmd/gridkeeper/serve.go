@@ -18,6 +18,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
 )
 
@@ -50,6 +51,9 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	defer pool.Close()
+	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
+		return err
+	}
 	if *loadSample {
 		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
 		if err != nil {
@@ -83,6 +87,26 @@ func runServe(ctx context.Context, args []string) error {
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		slog.Error("shutdown", "err", err)
+	}
+	return nil
+}
+
+// applyCalendar makes the database's working-hours calendar the one
+// configured (a file, or the default), so deadlines follow the flag.
+func applyCalendar(ctx context.Context, pool *pgxpool.Pool, path string) error {
+	cal := workcal.Default()
+	if path != "" {
+		var err error
+		if cal, err = workcal.Load(path); err != nil {
+			return fmt.Errorf("calendar %s: %w", path, err)
+		}
+	}
+	changed, err := workcal.Apply(ctx, pool, cal)
+	if err != nil {
+		return fmt.Errorf("apply the working-hours calendar: %w", err)
+	}
+	if changed {
+		slog.Info("working-hours calendar changed", "file", path)
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
 )
 
@@ -59,6 +60,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&category.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
+	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

@@ -21,23 +21,23 @@ func TestCategoryWritesAreForAdminsOnly(t *testing.T) {
 		status     int
 	}{
 		{"no token", "", 401},
-		{"viewer", e.viewer, 403},
-		{"dispatcher", e.dispatcher, 403},
-		{"supervisor", e.sup, 403},
-		{"admin", e.admin, 201},
+		{"viewer", e.Viewer, 403},
+		{"dispatcher", e.Dispatcher, 403},
+		{"supervisor", e.Sup, 403},
+		{"admin", e.Admin, 201},
 	}
 	for _, tc := range cases {
-		r := e.do(t, "POST", "/api/v1/categories", tc.token, newCategory)
+		r := e.Do(t, "POST", "/api/v1/categories", tc.token, newCategory)
 		if tc.status >= 400 {
-			r.wantProblem(t, "POST as "+tc.who, tc.status, "Authorization")
-		} else if r.status != tc.status {
-			t.Errorf("POST as %s: %d %s", tc.who, r.status, r.body)
+			r.WantProblem(t, "POST as "+tc.who, tc.status, "Authorization")
+		} else if r.Status != tc.status {
+			t.Errorf("POST as %s: %d %s", tc.who, r.Status, r.Body)
 		}
 	}
-	e.do(t, "PATCH", "/api/v1/categories/E01-10", e.sup, `{"time_limit_hours":1}`).wantProblem(t, "PATCH as supervisor", 403, "Authorization")
-	e.do(t, "PATCH", "/api/v1/categories/E01-10", "", `{"time_limit_hours":1}`).wantProblem(t, "PATCH without token", 401, "Authorization")
+	e.Do(t, "PATCH", "/api/v1/categories/E01-10", e.Sup, `{"time_limit_hours":1}`).WantProblem(t, "PATCH as supervisor", 403, "Authorization")
+	e.Do(t, "PATCH", "/api/v1/categories/E01-10", "", `{"time_limit_hours":1}`).WantProblem(t, "PATCH without token", 401, "Authorization")
 	var c categoryJSON
-	e.do(t, "GET", "/api/v1/categories/E01-10", "", "").decode(t, &c)
+	e.Do(t, "GET", "/api/v1/categories/E01-10", "", "").Decode(t, &c)
 	if c.TimeLimitHours != 8 {
 		t.Fatalf("refused PATCH changed the time limit to %v", c.TimeLimitHours)
 	}
@@ -45,38 +45,38 @@ func TestCategoryWritesAreForAdminsOnly(t *testing.T) {
 
 func TestCategoryRoundTripFillsDefaultsAndPatchesPartially(t *testing.T) {
 	e := setup(t)
-	r := e.do(t, "POST", "/api/v1/categories", e.admin, newCategory)
-	if r.status != 201 || r.header.Get("Location") != "/api/v1/categories/L97-01" {
-		t.Fatalf("create: %d %s Location %q", r.status, r.body, r.header.Get("Location"))
+	r := e.Do(t, "POST", "/api/v1/categories", e.Admin, newCategory)
+	if r.Status != 201 || r.Header.Get("Location") != "/api/v1/categories/L97-01" {
+		t.Fatalf("create: %d %s Location %q", r.Status, r.Body, r.Header.Get("Location"))
 	}
 	var c categoryJSON
-	r.decode(t, &c)
+	r.Decode(t, &c)
 	if c.Name != "共享单车堆积" || c.Department != "jtysj" || c.TimeLimitHours != 4 || c.NationalCode != nil ||
 		!slices.Equal(c.LookbackDays, []int32{7, 30}) || c.RecurRadiusM != 50 || c.RecurDays != 90 ||
 		c.DuplicateRadiusM != 30 || !c.Active || c.AutoRegister {
 		t.Fatalf("created %+v, want the body plus defaults", c)
 	}
-	r = e.do(t, "PATCH", "/api/v1/categories/L97-01", e.admin,
+	r = e.Do(t, "PATCH", "/api/v1/categories/L97-01", e.Admin,
 		`{"time_limit_hours":2.5,"lookback_days":[3,14,60],"auto_register":true,"national_code":"9701","active":false}`)
-	r.decode(t, &c)
-	if r.status != 200 || c.TimeLimitHours != 2.5 || !slices.Equal(c.LookbackDays, []int32{3, 14, 60}) || !c.AutoRegister ||
+	r.Decode(t, &c)
+	if r.Status != 200 || c.TimeLimitHours != 2.5 || !slices.Equal(c.LookbackDays, []int32{3, 14, 60}) || !c.AutoRegister ||
 		c.NationalCode == nil || *c.NationalCode != "9701" || c.Active || c.Name != "共享单车堆积" || c.FirstInLine != "street_chief" {
-		t.Fatalf("patch: %d %+v", r.status, c)
+		t.Fatalf("patch: %d %+v", r.Status, c)
 	}
-	r = e.do(t, "PATCH", "/api/v1/categories/L97-01", e.admin, `{"national_code":null,"open311_code":""}`)
-	r.decode(t, &c)
-	if r.status != 200 || c.NationalCode != nil || c.Open311Code != nil {
-		t.Fatalf("clearing codes: %d %+v", r.status, c)
+	r = e.Do(t, "PATCH", "/api/v1/categories/L97-01", e.Admin, `{"national_code":null,"open311_code":""}`)
+	r.Decode(t, &c)
+	if r.Status != 200 || c.NationalCode != nil || c.Open311Code != nil {
+		t.Fatalf("clearing codes: %d %+v", r.Status, c)
 	}
 	var read categoryJSON
-	e.do(t, "GET", "/api/v1/categories/L97-01", "", "").decode(t, &read)
+	e.Do(t, "GET", "/api/v1/categories/L97-01", "", "").Decode(t, &read)
 	if read.TimeLimitHours != 2.5 || read.Active || read.NationalCode != nil {
 		t.Fatalf("read back %+v", read)
 	}
 	// Inactive categories are listed only when asked for.
 	codes := func(q string) []string {
 		var out []string
-		for _, c := range e.categories(t, q) {
+		for _, c := range categories(e, t, q) {
 			out = append(out, c.Code)
 		}
 		return out
@@ -89,7 +89,7 @@ func TestCategoryRoundTripFillsDefaultsAndPatchesPartially(t *testing.T) {
 
 func TestBadCategoryInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 	e := setup(t)
-	before := e.count(t, "categories")
+	before := e.Count(t, "categories")
 	with := func(member, value string) string {
 		// newCategory with one member replaced (or added).
 		var out []string
@@ -140,9 +140,9 @@ func TestBadCategoryInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 		{"over 64 KiB", with("register_rule", `"`+strings.Repeat("x", 70<<10)+`"`), 413, "body"},
 	}
 	for _, tc := range cases {
-		e.do(t, "POST", "/api/v1/categories", e.admin, tc.body).wantProblem(t, tc.what, tc.status, tc.field)
+		e.Do(t, "POST", "/api/v1/categories", e.Admin, tc.body).WantProblem(t, tc.what, tc.status, tc.field)
 	}
-	if n := e.count(t, "categories"); n != before {
+	if n := e.Count(t, "categories"); n != before {
 		t.Fatalf("refused creates changed the number of categories from %d to %d", before, n)
 	}
 
@@ -162,23 +162,23 @@ func TestBadCategoryInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 		{"bad code in path", "/api/v1/categories/a%20b", `{"time_limit_hours":1}`, 400, "code"},
 	}
 	for _, tc := range patches {
-		e.do(t, "PATCH", tc.path, e.admin, tc.body).wantProblem(t, "PATCH "+tc.what, tc.status, tc.field)
+		e.Do(t, "PATCH", tc.path, e.Admin, tc.body).WantProblem(t, "PATCH "+tc.what, tc.status, tc.field)
 	}
 	var c categoryJSON
-	e.do(t, "GET", "/api/v1/categories/E01-10", "", "").decode(t, &c)
+	e.Do(t, "GET", "/api/v1/categories/E01-10", "", "").Decode(t, &c)
 	if c.TimeLimitHours != 8 || c.Department != "cgj" || c.SmallClass != "10" || *c.Open311Code != "exposed-litter" {
 		t.Fatalf("refused patches changed E01-10: %+v", c)
 	}
-	e.do(t, "GET", "/api/v1/categories/X99-99", "", "").wantProblem(t, "GET unknown", 404, "")
-	e.do(t, "GET", "/api/v1/categories?kind=incident", "", "").wantProblem(t, "kind filter", 400, "kind")
-	e.do(t, "GET", "/api/v1/categories?active=yes", "", "").wantProblem(t, "active filter", 400, "active")
-	e.do(t, "GET", "/api/v1/categories?department=cgj", "", "").wantProblem(t, "unknown filter", 400, "department")
+	e.Do(t, "GET", "/api/v1/categories/X99-99", "", "").WantProblem(t, "GET unknown", 404, "")
+	e.Do(t, "GET", "/api/v1/categories?kind=incident", "", "").WantProblem(t, "kind filter", 400, "kind")
+	e.Do(t, "GET", "/api/v1/categories?active=yes", "", "").WantProblem(t, "active filter", 400, "active")
+	e.Do(t, "GET", "/api/v1/categories?department=cgj", "", "").WantProblem(t, "unknown filter", 400, "department")
 }
 
 func TestGetReturnsTheCategoryOrErrNotFound(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	c, err := category.Get(ctx, e.d.Pool, "E01-12")
+	c, err := category.Get(ctx, e.D.Pool, "E01-12")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,17 +187,17 @@ func TestGetReturnsTheCategoryOrErrNotFound(t *testing.T) {
 		c.RegisterRule == "" || c.CreatedAt.IsZero() {
 		t.Fatalf("Get E01-12: %+v", c)
 	}
-	if _, err := category.Get(ctx, e.d.Pool, "nope"); !errors.Is(err, category.ErrNotFound) {
+	if _, err := category.Get(ctx, e.D.Pool, "nope"); !errors.Is(err, category.ErrNotFound) {
 		t.Fatalf("Get unknown: %v, want ErrNotFound", err)
 	}
-	if c, err := category.GetByOpen311Code(ctx, e.d.Pool, "streetlight-out"); err != nil || c.Code != "C01-19" {
+	if c, err := category.GetByOpen311Code(ctx, e.D.Pool, "streetlight-out"); err != nil || c.Code != "C01-19" {
 		t.Fatalf("GetByOpen311Code: %+v %v", c, err)
 	}
-	if _, err := category.Update(ctx, e.d.Pool, "nope", func(*category.Input) error { return nil }); !errors.Is(err, category.ErrNotFound) {
+	if _, err := category.Update(ctx, e.D.Pool, "nope", func(*category.Input) error { return nil }); !errors.Is(err, category.ErrNotFound) {
 		t.Fatalf("Update unknown: %v, want ErrNotFound", err)
 	}
 	// Create through the Go API works inside the caller's transaction.
-	tx, err := e.d.Pool.Begin(ctx)
+	tx, err := e.D.Pool.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestGetReturnsTheCategoryOrErrNotFound(t *testing.T) {
 		t.Fatal(err)
 	}
 	tx.Rollback(ctx)
-	if _, err := category.Get(ctx, e.d.Pool, "L98-01"); !errors.Is(err, category.ErrNotFound) {
+	if _, err := category.Get(ctx, e.D.Pool, "L98-01"); !errors.Is(err, category.ErrNotFound) {
 		t.Fatalf("category created in a rolled-back transaction: %v", err)
 	}
 }

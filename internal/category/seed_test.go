@@ -34,14 +34,14 @@ type list struct {
 	NumberReturned int            `json:"numberReturned"`
 }
 
-func (e *env) categories(t *testing.T, query string) []categoryJSON {
+func categories(e *env, t *testing.T, query string) []categoryJSON {
 	t.Helper()
 	var l list
-	r := e.do(t, "GET", "/api/v1/categories"+query, "", "")
-	if r.status != 200 {
-		t.Fatalf("GET categories%s: %d %s", query, r.status, r.body)
+	r := e.Do(t, "GET", "/api/v1/categories"+query, "", "")
+	if r.Status != 200 {
+		t.Fatalf("GET categories%s: %d %s", query, r.Status, r.Body)
 	}
-	r.decode(t, &l)
+	r.Decode(t, &l)
 	if l.NumberReturned != len(l.Items) {
 		t.Fatalf("numberReturned %d for %d items", l.NumberReturned, len(l.Items))
 	}
@@ -50,8 +50,8 @@ func (e *env) categories(t *testing.T, query string) []categoryJSON {
 
 func TestSeedHasBetween40And60ActiveCategoriesWithCompleteRules(t *testing.T) {
 	e := setup(t)
-	all := e.categories(t, "")
-	events, components := e.categories(t, "?kind=event"), e.categories(t, "?kind=component")
+	all := categories(e, t, "")
+	events, components := categories(e, t, "?kind=event"), categories(e, t, "?kind=component")
 	t.Logf("%d categories: %d events, %d components", len(all), len(events), len(components))
 	if len(all) < 40 || len(all) > 60 || len(events)+len(components) != len(all) || len(components) < 10 {
 		t.Fatalf("%d categories (%d events, %d components), want 40-60 with both kinds", len(all), len(events), len(components))
@@ -91,7 +91,7 @@ func TestSeedCoversTheNationalCodesOfTheDomainGuide(t *testing.T) {
 	e := setup(t)
 	byNational := map[string]categoryJSON{}
 	bigClasses := map[string]string{}
-	for _, c := range e.categories(t, "") {
+	for _, c := range categories(e, t, "") {
 		if c.NationalCode != nil {
 			byNational[c.Kind+":"+*c.NationalCode] = c
 		}
@@ -147,7 +147,7 @@ func TestSeedCoversTheNationalCodesOfTheDomainGuide(t *testing.T) {
 func TestSeedHasEveryProblemOfTheCampaign(t *testing.T) {
 	e := setup(t)
 	byName := map[string]categoryJSON{}
-	for _, c := range e.categories(t, "") {
+	for _, c := range categories(e, t, "") {
 		byName[c.Name] = c
 	}
 	want := []struct {
@@ -185,7 +185,7 @@ func TestSeedHasEveryProblemOfTheCampaign(t *testing.T) {
 func TestEverySeededCategoryNamesAnExistingDepartment(t *testing.T) {
 	e := setup(t)
 	var missing []string
-	rows, err := e.d.Pool.Query(context.Background(), `
+	rows, err := e.D.Pool.Query(context.Background(), `
 		SELECT c.code FROM categories c LEFT JOIN departments d ON d.code = c.department_code WHERE d.code IS NULL`)
 	if err != nil {
 		t.Fatal(err)
@@ -199,7 +199,7 @@ func TestEverySeededCategoryNamesAnExistingDepartment(t *testing.T) {
 		t.Fatalf("categories with unknown departments: %v %v", missing, rows.Err())
 	}
 	var used int
-	e.d.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT department_code) FROM categories`).Scan(&used)
+	e.D.Pool.QueryRow(context.Background(), `SELECT count(DISTINCT department_code) FROM categories`).Scan(&used)
 	if used < 8 {
 		t.Fatalf("the seed routes to only %d departments", used)
 	}

@@ -18,8 +18,8 @@ func TestDepartmentsAreSeededAndListedInCodeOrder(t *testing.T) {
 	var list struct {
 		Items []department `json:"items"`
 	}
-	r := e.do(t, "GET", "/api/v1/departments", "", "")
-	r.decode(t, &list)
+	r := e.Do(t, "GET", "/api/v1/departments", "", "")
+	r.Decode(t, &list)
 	want := map[string]string{"cgj": "城市管理局", "gaj": "公安局", "scjgj": "市场监督管理局", "zjj": "住房和城乡建设局",
 		"ylj": "园林绿化局", "jtysj": "交通运输局", "jjzd": "公安局交警支队"}
 	got := map[string]string{}
@@ -29,8 +29,8 @@ func TestDepartmentsAreSeededAndListedInCodeOrder(t *testing.T) {
 			t.Fatalf("not in code order: %v", list.Items)
 		}
 	}
-	if r.status != 200 || len(list.Items) != 13 {
-		t.Fatalf("%d: %d departments, want the 13 seeded", r.status, len(list.Items))
+	if r.Status != 200 || len(list.Items) != 13 {
+		t.Fatalf("%d: %d departments, want the 13 seeded", r.Status, len(list.Items))
 	}
 	for code, name := range want {
 		if got[code] != name {
@@ -38,7 +38,7 @@ func TestDepartmentsAreSeededAndListedInCodeOrder(t *testing.T) {
 		}
 	}
 	var d department
-	e.do(t, "GET", "/api/v1/departments/cgj", "", "").decode(t, &d)
+	e.Do(t, "GET", "/api/v1/departments/cgj", "", "").Decode(t, &d)
 	if d.Name != "城市管理局" {
 		t.Fatalf("GET cgj: %+v", d)
 	}
@@ -46,28 +46,28 @@ func TestDepartmentsAreSeededAndListedInCodeOrder(t *testing.T) {
 
 func TestDepartmentRoundTripAndItsCodeNeverChanges(t *testing.T) {
 	e := setup(t)
-	r := e.do(t, "POST", "/api/v1/departments", e.sup, `{"code":"rfb","name":"人防办"}`)
+	r := e.Do(t, "POST", "/api/v1/departments", e.Sup, `{"code":"rfb","name":"人防办"}`)
 	var d department
-	r.decode(t, &d)
-	if r.status != 201 || d.Code != "rfb" || d.Name != "人防办" || r.header.Get("Location") != "/api/v1/departments/rfb" {
-		t.Fatalf("create: %d %s Location %q", r.status, r.body, r.header.Get("Location"))
+	r.Decode(t, &d)
+	if r.Status != 201 || d.Code != "rfb" || d.Name != "人防办" || r.Header.Get("Location") != "/api/v1/departments/rfb" {
+		t.Fatalf("create: %d %s Location %q", r.Status, r.Body, r.Header.Get("Location"))
 	}
-	r = e.do(t, "PATCH", "/api/v1/departments/rfb", e.admin, `{"name":"人民防空办公室"}`)
-	r.decode(t, &d)
-	if r.status != 200 || d.Name != "人民防空办公室" {
-		t.Fatalf("patch: %d %s", r.status, r.body)
+	r = e.Do(t, "PATCH", "/api/v1/departments/rfb", e.Admin, `{"name":"人民防空办公室"}`)
+	r.Decode(t, &d)
+	if r.Status != 200 || d.Name != "人民防空办公室" {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
 	}
-	e.do(t, "GET", "/api/v1/departments/rfb", "", "").decode(t, &d)
+	e.Do(t, "GET", "/api/v1/departments/rfb", "", "").Decode(t, &d)
 	if d.Name != "人民防空办公室" {
 		t.Fatalf("read back %+v", d)
 	}
 	// A person can now belong to it.
-	if r := e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"周强","department":"rfb"}`); r.status != 201 {
-		t.Fatalf("person in new department: %d %s", r.status, r.body)
+	if r := e.Do(t, "POST", "/api/v1/people", e.Sup, `{"name":"周强","department":"rfb"}`); r.Status != 201 {
+		t.Fatalf("person in new department: %d %s", r.Status, r.Body)
 	}
-	e.do(t, "PATCH", "/api/v1/departments/rfb", e.sup, `{"code":"rfb2"}`).wantProblem(t, "change code", 422, "code")
-	e.do(t, "PATCH", "/api/v1/departments/rfb", e.sup, `{"code":"rfb","name":"人防"}`)
-	e.do(t, "GET", "/api/v1/departments/rfb", "", "").decode(t, &d)
+	e.Do(t, "PATCH", "/api/v1/departments/rfb", e.Sup, `{"code":"rfb2"}`).WantProblem(t, "change code", 422, "code")
+	e.Do(t, "PATCH", "/api/v1/departments/rfb", e.Sup, `{"code":"rfb","name":"人防"}`)
+	e.Do(t, "GET", "/api/v1/departments/rfb", "", "").Decode(t, &d)
 	if d.Name != "人防" {
 		t.Fatalf("patch repeating the same code: %+v", d)
 	}
@@ -75,37 +75,37 @@ func TestDepartmentRoundTripAndItsCodeNeverChanges(t *testing.T) {
 
 func TestBadDepartmentInputIsRefusedNamingTheField(t *testing.T) {
 	e := setup(t)
-	before := e.count(t, "departments")
+	before := e.Count(t, "departments")
 	cases := []struct {
 		what, method, path, token, body string
 		status                          int
 		field                           string
 	}{
 		{"no token", "POST", "/api/v1/departments", "", `{"code":"rfb","name":"人防办"}`, 401, "Authorization"},
-		{"viewer", "POST", "/api/v1/departments", e.viewer, `{"code":"rfb","name":"人防办"}`, 403, "Authorization"},
-		{"duplicate code", "POST", "/api/v1/departments", e.sup, `{"code":"cgj","name":"另一个城管"}`, 409, "code"},
-		{"duplicate name", "POST", "/api/v1/departments", e.sup, `{"code":"cg2","name":"城市管理局"}`, 409, "name"},
-		{"missing code", "POST", "/api/v1/departments", e.sup, `{"name":"人防办"}`, 422, "code"},
-		{"upper-case code", "POST", "/api/v1/departments", e.sup, `{"code":"RFB","name":"人防办"}`, 422, "code"},
-		{"blank name", "POST", "/api/v1/departments", e.sup, `{"code":"rfb","name":" "}`, 422, "name"},
-		{"null name", "POST", "/api/v1/departments", e.sup, `{"code":"rfb","name":null}`, 422, "name"},
-		{"unknown member", "POST", "/api/v1/departments", e.sup, `{"code":"rfb","name":"人防办","head":"x"}`, 422, "head"},
-		{"malformed", "POST", "/api/v1/departments", e.sup, `{"code":"rfb",`, 400, "body"},
-		{"rename onto a taken name", "PATCH", "/api/v1/departments/gaj", e.sup, `{"name":"城市管理局"}`, 409, "name"},
-		{"unknown department", "PATCH", "/api/v1/departments/nosuch", e.sup, `{"name":"x"}`, 404, ""},
-		{"bad code in path", "PATCH", "/api/v1/departments/No!", e.sup, `{"name":"x"}`, 400, "code"},
+		{"viewer", "POST", "/api/v1/departments", e.Viewer, `{"code":"rfb","name":"人防办"}`, 403, "Authorization"},
+		{"duplicate code", "POST", "/api/v1/departments", e.Sup, `{"code":"cgj","name":"另一个城管"}`, 409, "code"},
+		{"duplicate name", "POST", "/api/v1/departments", e.Sup, `{"code":"cg2","name":"城市管理局"}`, 409, "name"},
+		{"missing code", "POST", "/api/v1/departments", e.Sup, `{"name":"人防办"}`, 422, "code"},
+		{"upper-case code", "POST", "/api/v1/departments", e.Sup, `{"code":"RFB","name":"人防办"}`, 422, "code"},
+		{"blank name", "POST", "/api/v1/departments", e.Sup, `{"code":"rfb","name":" "}`, 422, "name"},
+		{"null name", "POST", "/api/v1/departments", e.Sup, `{"code":"rfb","name":null}`, 422, "name"},
+		{"unknown member", "POST", "/api/v1/departments", e.Sup, `{"code":"rfb","name":"人防办","head":"x"}`, 422, "head"},
+		{"malformed", "POST", "/api/v1/departments", e.Sup, `{"code":"rfb",`, 400, "body"},
+		{"rename onto a taken name", "PATCH", "/api/v1/departments/gaj", e.Sup, `{"name":"城市管理局"}`, 409, "name"},
+		{"unknown department", "PATCH", "/api/v1/departments/nosuch", e.Sup, `{"name":"x"}`, 404, ""},
+		{"bad code in path", "PATCH", "/api/v1/departments/No!", e.Sup, `{"name":"x"}`, 400, "code"},
 		{"GET unknown", "GET", "/api/v1/departments/nosuch", "", ``, 404, ""},
 		{"GET bad code", "GET", "/api/v1/departments/X", "", ``, 400, "code"},
 		{"list with unknown parameter", "GET", "/api/v1/departments?q=x", "", ``, 400, "q"},
 	}
 	for _, tc := range cases {
-		e.do(t, tc.method, tc.path, tc.token, tc.body).wantProblem(t, tc.what, tc.status, tc.field)
+		e.Do(t, tc.method, tc.path, tc.token, tc.body).WantProblem(t, tc.what, tc.status, tc.field)
 	}
-	if n := e.count(t, "departments"); n != before {
+	if n := e.Count(t, "departments"); n != before {
 		t.Fatalf("refused writes changed the number of departments from %d to %d", before, n)
 	}
 	var d department
-	e.do(t, "GET", "/api/v1/departments/gaj", "", "").decode(t, &d)
+	e.Do(t, "GET", "/api/v1/departments/gaj", "", "").Decode(t, &d)
 	if d.Name != "公安局" {
 		t.Fatalf("refused rename changed gaj to %q", d.Name)
 	}
@@ -114,10 +114,10 @@ func TestBadDepartmentInputIsRefusedNamingTheField(t *testing.T) {
 func TestGetDepartmentReportsErrNotFound(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	if _, err := directory.GetDepartment(ctx, e.d.Pool, "nosuch"); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := directory.GetDepartment(ctx, e.D.Pool, "nosuch"); !errors.Is(err, directory.ErrNotFound) {
 		t.Fatalf("GetDepartment unknown: %v", err)
 	}
-	if d, err := directory.GetDepartment(ctx, e.d.Pool, "ylj"); err != nil || d.Name != "园林绿化局" {
+	if d, err := directory.GetDepartment(ctx, e.D.Pool, "ylj"); err != nil || d.Name != "园林绿化局" {
 		t.Fatalf("GetDepartment ylj: %+v %v", d, err)
 	}
 }

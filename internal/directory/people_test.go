@@ -14,50 +14,50 @@ import (
 
 func TestPersonRoundTripCreateReadUpdateAndDeactivate(t *testing.T) {
 	e := setup(t)
-	r := e.do(t, "POST", "/api/v1/people", e.sup, `{"name":" 张伟 ","phone":"138 0000 0001","title":"网格员","department":"cgj"}`)
-	if r.status != http.StatusCreated {
-		t.Fatalf("create: %d %s", r.status, r.body)
+	r := e.Do(t, "POST", "/api/v1/people", e.Sup, `{"name":" 张伟 ","phone":"138 0000 0001","title":"网格员","department":"cgj"}`)
+	if r.Status != http.StatusCreated {
+		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	var p person
-	r.decode(t, &p)
+	r.Decode(t, &p)
 	if p.ID == 0 || p.Name != "张伟" || str(p.Phone) != "138 0000 0001" || str(p.Title) != "网格员" ||
 		str(p.Department) != "cgj" || str(p.DepartmentName) != "城市管理局" || !p.Active {
 		t.Fatalf("created %+v", p)
 	}
-	loc := r.header.Get("Location")
+	loc := r.Header.Get("Location")
 	if loc != fmt.Sprintf("/api/v1/people/%d", p.ID) {
 		t.Fatalf("Location %q", loc)
 	}
 	var created, read map[string]any
-	r.decode(t, &created)
-	e.do(t, "GET", loc, "", "").decode(t, &read)
+	r.Decode(t, &created)
+	e.Do(t, "GET", loc, "", "").Decode(t, &read)
 	if !reflect.DeepEqual(created, read) {
 		t.Fatalf("read back %v, want %v", read, created)
 	}
 	var got person
 
-	r = e.do(t, "PATCH", loc, e.admin, `{"title":"街长","department":"jjzd"}`)
-	r.decode(t, &got)
-	if r.status != 200 || got.Name != "张伟" || str(got.Phone) != "138 0000 0001" || str(got.Title) != "街长" ||
+	r = e.Do(t, "PATCH", loc, e.Admin, `{"title":"街长","department":"jjzd"}`)
+	r.Decode(t, &got)
+	if r.Status != 200 || got.Name != "张伟" || str(got.Phone) != "138 0000 0001" || str(got.Title) != "街长" ||
 		str(got.Department) != "jjzd" || str(got.DepartmentName) != "公安局交警支队" {
-		t.Fatalf("patch: %d %+v", r.status, got)
+		t.Fatalf("patch: %d %+v", r.Status, got)
 	}
 
-	r = e.do(t, "PATCH", loc, e.sup, `{"active":false,"phone":null,"department":null}`)
-	r.decode(t, &got)
-	if r.status != 200 || got.Active || got.Phone != nil || got.Department != nil || got.DepartmentName != nil || str(got.Title) != "街长" {
-		t.Fatalf("deactivate: %d %+v", r.status, got)
+	r = e.Do(t, "PATCH", loc, e.Sup, `{"active":false,"phone":null,"department":null}`)
+	r.Decode(t, &got)
+	if r.Status != 200 || got.Active || got.Phone != nil || got.Department != nil || got.DepartmentName != nil || str(got.Title) != "街长" {
+		t.Fatalf("deactivate: %d %+v", r.Status, got)
 	}
 	var page peoplePage
-	e.do(t, "GET", "/api/v1/people?active=false", "", "").decode(t, &page)
+	e.Do(t, "GET", "/api/v1/people?active=false", "", "").Decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].ID != p.ID {
 		t.Fatalf("inactive people %+v", page.Items)
 	}
-	e.do(t, "GET", "/api/v1/people?active=true", "", "").decode(t, &page)
+	e.Do(t, "GET", "/api/v1/people?active=true", "", "").Decode(t, &page)
 	if len(page.Items) != 0 {
 		t.Fatalf("active people %+v, want none", page.Items)
 	}
-	if n := e.count(t, "people"); n != 1 {
+	if n := e.Count(t, "people"); n != 1 {
 		t.Fatalf("%d people stored, want 1 (nothing is deleted or duplicated)", n)
 	}
 }
@@ -68,8 +68,8 @@ func TestPeopleSearchMatchesAnyPartOfTheNameIgnoringCase(t *testing.T) {
 		`{"name":"张伟","department":"cgj"}`, `{"name":"张伟明","department":"gaj"}`, `{"name":"李张伟"}`,
 		`{"name":"王芳"}`, `{"name":"Zhang Wei"}`, `{"name":"ZHANG San","active":false}`, `{"name":"100%_x"}`,
 	} {
-		if r := e.do(t, "POST", "/api/v1/people", e.sup, b); r.status != 201 {
-			t.Fatalf("create %s: %d %s", b, r.status, r.body)
+		if r := e.Do(t, "POST", "/api/v1/people", e.Sup, b); r.Status != 201 {
+			t.Fatalf("create %s: %d %s", b, r.Status, r.Body)
 		}
 	}
 	cases := []struct {
@@ -87,14 +87,14 @@ func TestPeopleSearchMatchesAnyPartOfTheNameIgnoringCase(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var page peoplePage
-		r := e.do(t, "GET", "/api/v1/people?"+tc.query, "", "")
-		r.decode(t, &page)
+		r := e.Do(t, "GET", "/api/v1/people?"+tc.query, "", "")
+		r.Decode(t, &page)
 		var names []string
 		for _, p := range page.Items {
 			names = append(names, p.Name)
 		}
-		if r.status != 200 || strings.Join(names, ",") != strings.Join(tc.want, ",") || page.NumberReturned != len(tc.want) {
-			t.Errorf("%s: %d %v, want %v", tc.query, r.status, names, tc.want)
+		if r.Status != 200 || strings.Join(names, ",") != strings.Join(tc.want, ",") || page.NumberReturned != len(tc.want) {
+			t.Errorf("%s: %d %v, want %v", tc.query, r.Status, names, tc.want)
 		}
 	}
 }
@@ -104,21 +104,21 @@ func TestPeopleListPagesByIDFollowingNextLinks(t *testing.T) {
 	var ids []int64
 	for i := range 7 {
 		var p person
-		e.do(t, "POST", "/api/v1/people", e.sup, fmt.Sprintf(`{"name":"网格员%d"}`, i)).decode(t, &p)
+		e.Do(t, "POST", "/api/v1/people", e.Sup, fmt.Sprintf(`{"name":"网格员%d"}`, i)).Decode(t, &p)
 		ids = append(ids, p.ID)
 	}
-	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"街长"}`)
+	e.Do(t, "POST", "/api/v1/people", e.Sup, `{"name":"街长"}`)
 
 	path := "/api/v1/people?q=网格员&limit=3"
 	var seen []int64
 	pages := 0
 	for path != "" {
-		r := e.do(t, "GET", path, "", "")
+		r := e.Do(t, "GET", path, "", "")
 		var page peoplePage
-		r.decode(t, &page)
+		r.Decode(t, &page)
 		pages++
-		if r.status != 200 || len(page.Items) > 3 || pages > 5 {
-			t.Fatalf("page %d of %s: %d %s", pages, path, r.status, r.body)
+		if r.Status != 200 || len(page.Items) > 3 || pages > 5 {
+			t.Fatalf("page %d of %s: %d %s", pages, path, r.Status, r.Body)
 		}
 		for _, p := range page.Items {
 			seen = append(seen, p.ID)
@@ -129,10 +129,10 @@ func TestPeopleListPagesByIDFollowingNextLinks(t *testing.T) {
 			if !strings.Contains(path, "q=") || !strings.Contains(path, "limit=3") {
 				t.Fatalf("next link %q lost the filter or the limit", path)
 			}
-			if link := r.header.Get("Link"); link != "<"+path+`>; rel="next"` {
+			if link := r.Header.Get("Link"); link != "<"+path+`>; rel="next"` {
 				t.Fatalf("Link header %q, next %q", link, path)
 			}
-		} else if r.header.Get("Link") != "" {
+		} else if r.Header.Get("Link") != "" {
 			t.Fatalf("Link header on the last page")
 		}
 	}
@@ -141,7 +141,7 @@ func TestPeopleListPagesByIDFollowingNextLinks(t *testing.T) {
 	}
 	// A page that ends exactly at the last person has no next link.
 	var page peoplePage
-	e.do(t, "GET", "/api/v1/people?q=网格员&limit=7", "", "").decode(t, &page)
+	e.Do(t, "GET", "/api/v1/people?q=网格员&limit=7", "", "").Decode(t, &page)
 	if len(page.Items) != 7 || page.Next != nil {
 		t.Fatalf("exact page: %d items, next %v", len(page.Items), page.Next)
 	}
@@ -155,28 +155,28 @@ func TestPeopleWritesNeedASupervisorOrAdminToken(t *testing.T) {
 	}{
 		{"no token", "", 401},
 		{"unknown token", "gk_nope", 401},
-		{"viewer", e.viewer, 403},
-		{"dispatcher", e.dispatcher, 403},
-		{"supervisor", e.sup, 201},
-		{"admin", e.admin, 201},
+		{"viewer", e.Viewer, 403},
+		{"dispatcher", e.Dispatcher, 403},
+		{"supervisor", e.Sup, 201},
+		{"admin", e.Admin, 201},
 	}
 	for _, tc := range cases {
-		r := e.do(t, "POST", "/api/v1/people", tc.token, `{"name":"测试"}`)
+		r := e.Do(t, "POST", "/api/v1/people", tc.token, `{"name":"测试"}`)
 		if tc.status >= 400 {
-			r.wantProblem(t, "POST people as "+tc.who, tc.status, "Authorization")
-		} else if r.status != tc.status {
-			t.Errorf("POST people as %s: %d %s", tc.who, r.status, r.body)
+			r.WantProblem(t, "POST people as "+tc.who, tc.status, "Authorization")
+		} else if r.Status != tc.status {
+			t.Errorf("POST people as %s: %d %s", tc.who, r.Status, r.Body)
 		}
 	}
-	if n := e.count(t, "people"); n != 2 {
+	if n := e.Count(t, "people"); n != 2 {
 		t.Fatalf("%d people stored, want 2", n)
 	}
 	var p person
-	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"原名"}`).decode(t, &p)
+	e.Do(t, "POST", "/api/v1/people", e.Sup, `{"name":"原名"}`).Decode(t, &p)
 	loc := fmt.Sprintf("/api/v1/people/%d", p.ID)
-	e.do(t, "PATCH", loc, "", `{"name":"改名"}`).wantProblem(t, "PATCH without token", 401, "Authorization")
-	e.do(t, "PATCH", loc, e.viewer, `{"name":"改名"}`).wantProblem(t, "PATCH as viewer", 403, "Authorization")
-	e.do(t, "GET", loc, "", "").decode(t, &p)
+	e.Do(t, "PATCH", loc, "", `{"name":"改名"}`).WantProblem(t, "PATCH without token", 401, "Authorization")
+	e.Do(t, "PATCH", loc, e.Viewer, `{"name":"改名"}`).WantProblem(t, "PATCH as viewer", 403, "Authorization")
+	e.Do(t, "GET", loc, "", "").Decode(t, &p)
 	if p.Name != "原名" {
 		t.Fatalf("refused PATCH changed the name to %q", p.Name)
 	}
@@ -211,18 +211,18 @@ func TestBadPersonInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 	for _, tc := range cases {
 		var r response
 		if tc.ct != "" {
-			r = e.do(t, "POST", "/api/v1/people", e.sup, tc.body, tc.ct)
+			r = e.Do(t, "POST", "/api/v1/people", e.Sup, tc.body, tc.ct)
 		} else {
-			r = e.do(t, "POST", "/api/v1/people", e.sup, tc.body)
+			r = e.Do(t, "POST", "/api/v1/people", e.Sup, tc.body)
 		}
-		r.wantProblem(t, tc.what, tc.status, tc.field)
+		r.WantProblem(t, tc.what, tc.status, tc.field)
 	}
-	if n := e.count(t, "people"); n != 0 {
+	if n := e.Count(t, "people"); n != 0 {
 		t.Fatalf("refused creates stored %d people", n)
 	}
 
 	var p person
-	e.do(t, "POST", "/api/v1/people", e.sup, `{"name":"张伟","department":"cgj"}`).decode(t, &p)
+	e.Do(t, "POST", "/api/v1/people", e.Sup, `{"name":"张伟","department":"cgj"}`).Decode(t, &p)
 	loc := fmt.Sprintf("/api/v1/people/%d", p.ID)
 	patches := []struct {
 		what, path, body string
@@ -240,15 +240,15 @@ func TestBadPersonInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 		{"zero id", "/api/v1/people/0", `{"name":"李娜"}`, 400, "id"},
 	}
 	for _, tc := range patches {
-		e.do(t, "PATCH", tc.path, e.sup, tc.body).wantProblem(t, "PATCH "+tc.what, tc.status, tc.field)
+		e.Do(t, "PATCH", tc.path, e.Sup, tc.body).WantProblem(t, "PATCH "+tc.what, tc.status, tc.field)
 	}
 	var got person
-	e.do(t, "GET", loc, "", "").decode(t, &got)
+	e.Do(t, "GET", loc, "", "").Decode(t, &got)
 	if got.Name != "张伟" || str(got.Department) != "cgj" || got.Phone != nil {
 		t.Fatalf("refused patches changed the person: %+v", got)
 	}
-	e.do(t, "GET", "/api/v1/people/999999", "", "").wantProblem(t, "GET unknown person", 404, "")
-	e.do(t, "GET", "/api/v1/people/-3", "", "").wantProblem(t, "GET negative id", 400, "id")
+	e.Do(t, "GET", "/api/v1/people/999999", "", "").WantProblem(t, "GET unknown person", 404, "")
+	e.Do(t, "GET", "/api/v1/people/-3", "", "").WantProblem(t, "GET negative id", 400, "id")
 }
 
 func TestPeopleListRefusesBadQueryParameters(t *testing.T) {
@@ -270,32 +270,32 @@ func TestPeopleListRefusesBadQueryParameters(t *testing.T) {
 		{"q=" + strings.Repeat("长", 101), 400, "q"},
 	}
 	for _, tc := range cases {
-		e.do(t, "GET", "/api/v1/people?"+tc.query, "", "").wantProblem(t, tc.query, tc.status, tc.field)
+		e.Do(t, "GET", "/api/v1/people?"+tc.query, "", "").WantProblem(t, tc.query, tc.status, tc.field)
 	}
 }
 
 func TestPersonGoAPIReportsErrNotFoundAndAbortsOnChangeError(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
-	if _, err := directory.GetPerson(ctx, e.d.Pool, 424242); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := directory.GetPerson(ctx, e.D.Pool, 424242); !errors.Is(err, directory.ErrNotFound) {
 		t.Fatalf("GetPerson unknown: %v", err)
 	}
-	if _, err := directory.UpdatePerson(ctx, e.d.Pool, 424242, func(*directory.PersonInput) error { return nil }); !errors.Is(err, directory.ErrNotFound) {
+	if _, err := directory.UpdatePerson(ctx, e.D.Pool, 424242, func(*directory.PersonInput) error { return nil }); !errors.Is(err, directory.ErrNotFound) {
 		t.Fatalf("UpdatePerson unknown: %v", err)
 	}
-	p, err := directory.CreatePerson(ctx, e.d.Pool, directory.PersonInput{Name: "陈静", Phone: new(""), Active: true})
+	p, err := directory.CreatePerson(ctx, e.D.Pool, directory.PersonInput{Name: "陈静", Phone: new(""), Active: true})
 	if err != nil || p.Phone != nil {
 		t.Fatalf("CreatePerson: %+v %v (an empty phone is stored as none)", p, err)
 	}
 	stop := errors.New("stop")
-	_, err = directory.UpdatePerson(ctx, e.d.Pool, p.ID, func(in *directory.PersonInput) error {
+	_, err = directory.UpdatePerson(ctx, e.D.Pool, p.ID, func(in *directory.PersonInput) error {
 		in.Name = "改了"
 		return stop
 	})
 	if !errors.Is(err, stop) {
 		t.Fatalf("UpdatePerson: %v, want the change's error", err)
 	}
-	if got, _ := directory.GetPerson(ctx, e.d.Pool, p.ID); got.Name != "陈静" {
+	if got, _ := directory.GetPerson(ctx, e.D.Pool, p.ID); got.Name != "陈静" {
 		t.Fatalf("aborted update stored %q", got.Name)
 	}
 }

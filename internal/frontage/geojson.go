@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/gridkeeper/gridkeeper/internal/geo"
 )
 
 // ImportGeoJSON loads frontage units from an RFC 7946 FeatureCollection
@@ -27,13 +29,18 @@ import (
 // the 0-based feature index. Streets, upserts, owners and the
 // all-or-nothing rule are those of ImportCSV.
 func ImportGeoJSON(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (Result, error) {
-	return run(ctx, pool, &geojsonReader{coll: newCollection(r)}, opt, false)
+	return run(ctx, pool, &geojsonReader{coll: geo.NewCollection(r)}, opt, false)
 }
 
-type geojsonReader struct{ coll *collection }
+// geojsonReader yields the features of a FeatureCollection as rows.
+type geojsonReader struct{ coll *geo.Collection }
 
 func (g *geojsonReader) next() (record, bool, error) {
-	raw, idx, ok, err := g.coll.next()
+	raw, idx, ok, err := g.coll.Next()
+	var fe *geo.FileError
+	if errors.As(err, &fe) { // the file's problem, rejected as a CSV file's is
+		return record{}, false, &fileError{index: fe.Index, reason: fe.Reason, partial: fe.Partial}
+	}
 	if err != nil || !ok {
 		return record{}, false, err
 	}
@@ -49,7 +56,7 @@ func featureRecord(idx int, raw json.RawMessage) record {
 		Properties json.RawMessage `json:"properties"`
 	}
 	if err := json.Unmarshal(raw, &f); err != nil || f.Type != "Feature" {
-		out.reasons = []string{"not a GeoJSON Feature: " + compact(raw)}
+		out.reasons = []string{"not a GeoJSON Feature: " + geo.Compact(raw)}
 		return out
 	}
 	props := map[string]json.RawMessage{}
@@ -74,7 +81,7 @@ func featureRecord(idx int, raw json.RawMessage) record {
 		if err := json.Unmarshal(raw, &n); err == nil {
 			return n.String()
 		}
-		out.reasons = append(out.reasons, fmt.Sprintf("%s must be a string, not %s", key, compact(raw)))
+		out.reasons = append(out.reasons, fmt.Sprintf("%s must be a string, not %s", key, geo.Compact(raw)))
 		return ""
 	}
 	u.name, u.licence, u.contact, u.phone, u.street = text("name"), text("licence"), text("contact"), text("phone"), text("street")
@@ -84,7 +91,7 @@ func featureRecord(idx int, raw json.RawMessage) record {
 		if err := json.Unmarshal(raw, &w); err != nil {
 			var s string
 			if json.Unmarshal(raw, &s) != nil {
-				out.reasons = append(out.reasons, fmt.Sprintf("width_m must be a number, not %s", compact(raw)))
+				out.reasons = append(out.reasons, fmt.Sprintf("width_m must be a number, not %s", geo.Compact(raw)))
 			} else if v, reason := parseNumber("width_m", s); reason != "" {
 				out.reasons = append(out.reasons, reason)
 			} else {
@@ -111,149 +118,4 @@ func featureRecord(idx int, raw json.RawMessage) record {
 	}
 	u.wkb = b
 	return out
-}
-
-// acceptedCRS are the legacy `crs` names that mean WGS 84 longitude/latitude.
-var acceptedCRS = map[string]bool{
-	"urn:ogc:def:crs:ogc:1.3:crs84": true,
-	"urn:ogc:def:crs:ogc::crs84":    true,
-	"epsg:4326":                     true,
-	"urn:ogc:def:crs:epsg::4326":    true,
-}
-
-// collection streams the features of a FeatureCollection: members around
-// "features" are read as they come and each feature is handed out as raw
-// JSON, so memory holds one feature at a time.
-type collection struct {
-	dec        *json.Decoder
-	started    bool
-	inFeatures bool
-	done       bool
-	sawType    bool
-	index      int // of the next feature
-}
-
-func newCollection(r io.Reader) *collection { return &collection{dec: json.NewDecoder(r)} }
-
-// next returns the next feature and its index; ok is false after the last.
-func (c *collection) next() (raw json.RawMessage, index int, ok bool, err error) {
-	if c.done {
-		return nil, 0, false, nil
-	}
-	if !c.started {
-		c.started = true
-		if err := c.expect('{', "a GeoJSON FeatureCollection object"); err != nil {
-			return nil, 0, false, err
-		}
-	}
-	for {
-		if c.inFeatures {
-			if c.dec.More() {
-				if err := c.dec.Decode(&raw); err != nil {
-					return nil, 0, false, c.syntax(err)
-				}
-				c.index++
-				return raw, c.index - 1, true, nil
-			}
-			if _, err := c.dec.Token(); err != nil { // ']'
-				return nil, 0, false, c.syntax(err)
-			}
-			c.inFeatures = false
-		}
-		tok, err := c.dec.Token()
-		if err != nil {
-			return nil, 0, false, c.syntax(err)
-		}
-		if tok == json.Delim('}') {
-			c.done = true
-			if !c.sawType {
-				return nil, 0, false, &fileError{index: -1, reason: `not a GeoJSON FeatureCollection (no "type")`}
-			}
-			if _, err := c.dec.Token(); err != io.EOF {
-				return nil, 0, false, &fileError{index: -1, reason: "data after the FeatureCollection"}
-			}
-			return nil, 0, false, nil
-		}
-		var member json.RawMessage
-		switch key, _ := tok.(string); key {
-		case "features":
-			if err := c.expect('[', `"features" as an array`); err != nil {
-				return nil, 0, false, err
-			}
-			c.inFeatures = true
-			continue
-		case "type":
-			if err := c.dec.Decode(&member); err != nil {
-				return nil, 0, false, c.syntax(err)
-			}
-			if string(member) != `"FeatureCollection"` {
-				return nil, 0, false, &fileError{index: -1, reason: "not a GeoJSON FeatureCollection (type " + compact(member) + ")"}
-			}
-			c.sawType = true
-		case "crs":
-			if err := c.dec.Decode(&member); err != nil {
-				return nil, 0, false, c.syntax(err)
-			}
-			if err := checkCRS(member); err != nil {
-				return nil, 0, false, err
-			}
-		default: // bbox, name, foreign members
-			if err := c.dec.Decode(&member); err != nil {
-				return nil, 0, false, c.syntax(err)
-			}
-		}
-	}
-}
-
-func (c *collection) expect(d json.Delim, what string) error {
-	tok, err := c.dec.Token()
-	if err != nil {
-		return c.syntax(err)
-	}
-	if tok != d {
-		return &fileError{index: -1, reason: fmt.Sprintf("expected %s, found %v", what, tok)}
-	}
-	return nil
-}
-
-// syntax turns a decoder error into the reason reading stopped.
-func (c *collection) syntax(err error) error {
-	idx := -1
-	if c.inFeatures {
-		idx = c.index
-	}
-	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &se):
-		return &fileError{index: idx, partial: true, reason: fmt.Sprintf("invalid JSON at byte %d: %v; reading stopped here", se.Offset, se)}
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return &fileError{index: idx, partial: true, reason: "file ends before the FeatureCollection does"}
-	}
-	return fmt.Errorf("read GeoJSON: %w", err)
-}
-
-// checkCRS accepts no crs, or a legacy named crs meaning CRS84 / EPSG:4326.
-func checkCRS(raw json.RawMessage) error {
-	if string(raw) == "null" {
-		return nil
-	}
-	var crs struct {
-		Type       string `json:"type"`
-		Properties struct {
-			Name string `json:"name"`
-		} `json:"properties"`
-	}
-	if err := json.Unmarshal(raw, &crs); err != nil || crs.Type != "name" || !acceptedCRS[strings.ToLower(crs.Properties.Name)] {
-		return &fileError{index: -1, reason: fmt.Sprintf("unsupported crs %s: only CRS84 / EPSG:4326 longitude-latitude is accepted (RFC 7946); reproject the file first", compact(raw))}
-	}
-	return nil
-}
-
-// compact shortens raw JSON for a reason.
-func compact(raw []byte) string {
-	s := strings.Join(strings.Fields(string(raw)), " ")
-	if r := []rune(s); len(r) > 80 {
-		s = string(r[:77]) + "..."
-	}
-	return s
 }

@@ -34,7 +34,7 @@ var codeFormats = map[string]*regexp.Regexp{
 // file are left alone. If any feature is rejected nothing is written and
 // the error is a *RejectedError listing every rejection.
 func ImportAreas(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (Result, error) {
-	b := &areaBuilder{seen: map[string]int{}}
+	b := &areaBuilder{seen: codes{}}
 	return run(ctx, pool, r, opt, &kind{
 		name:     "areas",
 		stage:    "import_areas",
@@ -67,7 +67,7 @@ CREATE TEMP TABLE import_areas (
 
 // areaBuilder checks the structure of each area feature.
 type areaBuilder struct {
-	seen map[string]int // code → index of its first feature
+	seen codes
 }
 
 func (b *areaBuilder) build(idx int, raw json.RawMessage) ([]any, string, []string) {
@@ -75,63 +75,56 @@ func (b *areaBuilder) build(idx int, raw json.RawMessage) ([]any, string, []stri
 	if f.reasons != nil {
 		return nil, "", f.reasons
 	}
-	var reasons []string
-	add := func(r string) {
-		if r != "" {
-			reasons = append(reasons, r)
-		}
-	}
+	var rs reasons
 	code, hasCode, codeReason := f.str("code")
-	add(codeReason)
+	rs.add(codeReason)
 	name, hasName, nameTypeReason := f.str("name")
-	add(nameTypeReason)
+	rs.add(nameTypeReason)
 	level, hasLevel, r := f.str("level")
-	add(r)
+	rs.add(r)
 	parent, hasParent, r := f.str("parent")
-	add(r)
+	rs.add(r)
 
 	usable := true
 	switch {
 	case !hasCode:
 		usable = false
 		if codeReason == "" {
-			add("missing code")
+			rs.add("missing code")
 		}
 	default:
-		if first, dup := b.seen[code]; dup {
+		if r := b.seen.claim(code, idx); r != "" {
 			usable = false
-			add(fmt.Sprintf("duplicate code %s: feature %d has it too", code, first))
-		} else {
-			b.seen[code] = idx
+			rs.add(r)
 		}
 	}
 	format, known := codeFormats[level]
 	switch {
 	case !hasLevel:
 		usable = false
-		add("missing level (want city, district, subdistrict, community or grid)")
+		rs.add("missing level (want city, district, subdistrict, community or grid)")
 	case !known:
 		usable = false
-		add(fmt.Sprintf("unknown level %q (want city, district, subdistrict, community or grid)", level))
+		rs.add(fmt.Sprintf("unknown level %q (want city, district, subdistrict, community or grid)", level))
 	case hasCode && !format.MatchString(code):
 		usable = false
-		add(fmt.Sprintf("code %q does not match the %s code format %s", code, level, format))
+		rs.add(fmt.Sprintf("code %q does not match the %s code format %s", code, level, format))
 	}
 	if nameTypeReason == "" {
-		add(nameReason(name, hasName))
+		rs.add(nameReason(name, hasName))
 	}
 	switch {
 	case level == "city" && hasParent:
-		add(fmt.Sprintf("a city has no parent, but parent is %q", parent))
+		rs.add(fmt.Sprintf("a city has no parent, but parent is %q", parent))
 	case known && level != "city" && level != "district" && !hasParent:
-		add(fmt.Sprintf("missing parent: a %s needs the code of its %s", level, levels[slices.Index(levels, level)-1]))
+		rs.add(fmt.Sprintf("missing parent: a %s needs the code of its %s", level, levels[slices.Index(levels, level)-1]))
 	}
 
 	wkbBytes, reason := geometryWKB(f.geometry, areaGeom)
-	add(reason)
+	rs.add(reason)
 	row := []any{idx, nullable(code, hasCode), nullable(name, hasName), nullable(level, hasLevel),
 		nullable(parent, hasParent), usable, wkbBytes, f.rest()}
-	return row, code, reasons
+	return row, code, rs
 }
 
 // upsertArea writes one level of the staging table. A row whose values

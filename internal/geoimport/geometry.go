@@ -9,6 +9,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+
+	"github.com/gridkeeper/gridkeeper/internal/geo"
 )
 
 // Rejection reasons begin with one of these, so a reader (or a test) can
@@ -118,7 +120,7 @@ func (p *coordParser) array(v any, path string) []any {
 	}
 	a, ok := v.([]any)
 	if !ok {
-		p.fail("%s: %s is %s, not an array", reasonNumber, path, jsonText(v))
+		p.fail("%s: %s is %s, not an array", reasonNumber, path, geo.JSONText(v))
 	}
 	return a
 }
@@ -173,7 +175,7 @@ func (p *coordParser) position(v any, path string) orb.Point {
 	for i := range 2 {
 		n, ok := a[i].(json.Number)
 		if !ok {
-			p.fail("%s: %s[%d] is %s, not a number", reasonNumber, path, i, jsonText(a[i]))
+			p.fail("%s: %s[%d] is %s, not a number", reasonNumber, path, i, geo.JSONText(a[i]))
 			return orb.Point{}
 		}
 		f, err := strconv.ParseFloat(string(n), 64)

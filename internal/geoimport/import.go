@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/geo"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
@@ -110,15 +111,15 @@ func run(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options, k *k
 		return res, fmt.Errorf("import %s: staging table: %w", k.name, err)
 	}
 
-	src := &source{coll: newCollection(r), build: k.build, progress: opt.Progress}
+	src := &source{coll: geo.NewCollection(r), build: k.build, progress: opt.Progress}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{k.stage}, k.columns, src); err != nil {
 		res.Read = src.read
-		var fe *fileError // pgx reports the source's error only as text
+		var fe *geo.FileError // pgx reports the source's error only as text
 		if !errors.As(src.err, &fe) {
 			return res, fmt.Errorf("import %s: stage features: %w", k.name, err)
 		}
-		rej := Rejection{Index: fe.index, Reason: fe.reason}
-		if fe.partial {
+		rej := Rejection{Index: fe.Index, Reason: fe.Reason}
+		if fe.Partial {
 			res.Rejections = append(src.rejections, rej)
 		} else {
 			res.Rejections = []Rejection{rej}
@@ -168,7 +169,7 @@ func rejected(name string, res *Result) error {
 // source feeds CopyFrom straight from the file: one feature is parsed,
 // checked and handed to COPY at a time.
 type source struct {
-	coll       *collection
+	coll       *geo.Collection
 	build      func(int, json.RawMessage) ([]any, string, []string)
 	progress   *progress.Reporter
 	row        []any
@@ -179,7 +180,7 @@ type source struct {
 
 func (s *source) Next() bool {
 	for {
-		raw, idx, ok, err := s.coll.next()
+		raw, idx, ok, err := s.coll.Next()
 		if err != nil {
 			s.err = err
 			return false
@@ -219,7 +220,7 @@ func decodeFeature(raw json.RawMessage) feature {
 	}
 	var out feature
 	if err := json.Unmarshal(raw, &f); err != nil || f.Type != "Feature" {
-		out.reasons = append(out.reasons, fmt.Sprintf("not a GeoJSON Feature: %s", compact(raw)))
+		out.reasons = append(out.reasons, fmt.Sprintf("not a GeoJSON Feature: %s", geo.Compact(raw)))
 		return out
 	}
 	out.geometry = f.Geometry
@@ -243,7 +244,7 @@ func (f *feature) str(key string) (value string, present bool, reason string) {
 		return "", false, ""
 	}
 	if err := json.Unmarshal(raw, &value); err != nil {
-		return "", false, fmt.Sprintf("%s must be a string, not %s", key, compact(raw))
+		return "", false, fmt.Sprintf("%s must be a string, not %s", key, geo.Compact(raw))
 	}
 	return value, true, ""
 }
@@ -258,6 +259,29 @@ func (f *feature) rest() []byte {
 		return []byte("{}")
 	}
 	return b
+}
+
+// reasons collects why a feature is rejected; add skips the empty reason
+// of a check that passed.
+type reasons []string
+
+func (rs *reasons) add(r string) {
+	if r != "" {
+		*rs = append(*rs, r)
+	}
+}
+
+// codes maps each code to the feature it first came in, so that a file
+// cannot carry a code twice.
+type codes map[string]int
+
+// claim gives code to feature idx, or says which feature has it already.
+func (c codes) claim(code string, idx int) string {
+	if first, dup := c[code]; dup {
+		return fmt.Sprintf("duplicate code %s: feature %d has it too", code, first)
+	}
+	c[code] = idx
+	return ""
 }
 
 // nullable is s for COPY, or NULL when absent.

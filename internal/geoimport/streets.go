@@ -22,7 +22,7 @@ var streetCode = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 // any feature is rejected nothing is written and the error is a
 // *RejectedError listing every rejection.
 func ImportStreets(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (Result, error) {
-	b := &streetBuilder{seen: map[string]int{}}
+	b := &streetBuilder{seen: codes{}}
 	return run(ctx, pool, r, opt, &kind{
 		name:     "streets",
 		stage:    "import_streets",
@@ -48,7 +48,7 @@ CREATE TEMP TABLE import_streets (
 
 // streetBuilder checks the structure of each street feature.
 type streetBuilder struct {
-	seen map[string]int // code → index of its first feature
+	seen codes
 }
 
 func (b *streetBuilder) build(idx int, raw json.RawMessage) ([]any, string, []string) {
@@ -56,38 +56,29 @@ func (b *streetBuilder) build(idx int, raw json.RawMessage) ([]any, string, []st
 	if f.reasons != nil {
 		return nil, "", f.reasons
 	}
-	var reasons []string
-	add := func(r string) {
-		if r != "" {
-			reasons = append(reasons, r)
-		}
-	}
+	var rs reasons
 	code, hasCode, codeReason := f.str("code")
-	add(codeReason)
+	rs.add(codeReason)
 	name, hasName, nameTypeReason := f.str("name")
-	add(nameTypeReason)
+	rs.add(nameTypeReason)
 	switch {
 	case !hasCode:
 		if codeReason == "" {
-			add("missing code")
+			rs.add("missing code")
 		}
 	case !streetCode.MatchString(code):
-		add(fmt.Sprintf("code %q does not match the street code format %s", code, streetCode))
+		rs.add(fmt.Sprintf("code %q does not match the street code format %s", code, streetCode))
 	}
 	if hasCode {
-		if first, dup := b.seen[code]; dup {
-			add(fmt.Sprintf("duplicate code %s: feature %d has it too", code, first))
-		} else {
-			b.seen[code] = idx
-		}
+		rs.add(b.seen.claim(code, idx))
 	}
 	if nameTypeReason == "" {
-		add(nameReason(name, hasName))
+		rs.add(nameReason(name, hasName))
 	}
 	wkbBytes, reason := geometryWKB(f.geometry, streetGeom)
-	add(reason)
+	rs.add(reason)
 	row := []any{idx, nullable(code, hasCode), nullable(name, hasName), wkbBytes, f.rest()}
-	return row, code, reasons
+	return row, code, rs
 }
 
 func validateStreets(ctx context.Context, tx pgx.Tx) ([]Rejection, error) {

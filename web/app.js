@@ -42,6 +42,7 @@ import { API, getFeatures, getJSON } from './api.js';
 import { mountSignIn } from './auth.js';
 import { DUTIES_EVENT } from './duties.js';
 import { bboxOf } from './geometry.js';
+import { mountHeat } from './heat.js';
 import { AREAS, FRONTAGES, STREETS, VACANCIES, prepare, prepareFrontages, prepareVacancies, style } from './layers.js';
 import { Panel, h, problemBox } from './panel.js';
 
@@ -400,6 +401,7 @@ const STREET_SLOP = 2; // pixels either side of a street line that still hit it
 const plain = (f) => ({ type: 'Feature', properties: { ...f.properties }, geometry: f.geometry });
 
 function onMapClick(e) {
+  if (heat && heat.handles(e)) return; // a heat or hotspot cell (not a problem on it)
   if (chainMode()) {
     const category = $('#category').value;
     if (!category) {
@@ -455,6 +457,8 @@ map.on('error', (e) => {
   renderStatus();
 });
 
+let heat = null; // heat.js, once the map has loaded
+
 const ready = new Promise((resolve, reject) => {
   map.once('load', async () => {
     try {
@@ -468,6 +472,11 @@ const ready = new Promise((resolve, reject) => {
         map.getCanvas().style.cursor = overClickable(e.point) ? 'pointer' : '';
       });
       map.on('moveend', refreshBboxLayers);
+      // Heat and hotspot layers (heat.js): after the handlers above, so that
+      // its pointer cursor over a cell wins.
+      heat = mountHeat(map, {
+        box: $('#heat-tool'), categorySelect: $('#category'), panel, openProblem: (id) => panel.problem(id, { fly: true }),
+      });
 
       const whole = AREAS.filter((a) => a.load === 'whole');
       const results = await Promise.allSettled(whole.map((a) => loadWhole(a.level)));

@@ -31,10 +31,11 @@ export async function getJSON(url, signal) {
 }
 
 // sendJSON sends a JSON body (POST by default) with `Authorization: Bearer
-// token` and returns the parsed JSON answer (null for an empty one); an error
-// response becomes an ApiError, as for getJSON.
-export async function sendJSON(url, body, { method = 'POST', token = '', signal } = {}) {
-  const headers = { Accept: 'application/json' };
+// token` and any extra `headers` (If-Match, Idempotency-Key) and returns the
+// parsed JSON answer (null for an empty one); an error response becomes an
+// ApiError, as for getJSON.
+export async function sendJSON(url, body, { method = 'POST', token = '', signal, headers: extra = {} } = {}) {
+  const headers = { Accept: 'application/json', ...extra };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let res;
@@ -52,6 +53,20 @@ export async function sendJSON(url, body, { method = 'POST', token = '', signal 
   } catch (err) {
     throw new ApiError({ title: '响应无法解析 Bad response', detail: err.message, status: res.status, url });
   }
+}
+
+// getBlob fetches url asking for `accept` (text/csv, say) and returns the
+// body as a Blob, for a download.
+export async function getBlob(url, accept, signal) {
+  let res;
+  try {
+    res = await fetch(url, { headers: { Accept: accept }, signal });
+  } catch (err) {
+    if (err.name === 'AbortError') throw err;
+    throw new ApiError({ title: '网络错误 Network error', detail: err.message, url });
+  }
+  if (!res.ok) throw await problem(res, url);
+  return res.blob();
 }
 
 // problem turns an error response into an ApiError, reading problem+json when offered.
@@ -75,10 +90,12 @@ async function problem(res, url) {
   return new ApiError({ title: fallback, detail: text, status: res.status, url });
 }
 
-// getFeatures fetches a FeatureCollection, following `next` links on the same origin.
-export async function getFeatures(url, signal) {
+// getFeatures fetches a FeatureCollection, following `next` links on the
+// same origin for up to maxPages pages; when a next link is left unfollowed
+// the answer says `truncated: true`.
+export async function getFeatures(url, signal, { maxPages = 200 } = {}) {
   const features = [];
-  for (let page = 0; url && page < 200; page++) {
+  for (let page = 0; url && page < maxPages; page++) {
     const fc = await getJSON(url, signal);
     if (!fc || !Array.isArray(fc.features)) {
       throw new ApiError({ title: '响应不是 FeatureCollection', detail: 'expected a GeoJSON FeatureCollection', url });
@@ -94,5 +111,5 @@ export async function getFeatures(url, signal) {
       url = u.href;
     }
   }
-  return { type: 'FeatureCollection', features };
+  return url ? { type: 'FeatureCollection', features, truncated: true } : { type: 'FeatureCollection', features };
 }

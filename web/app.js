@@ -4,9 +4,11 @@
 // Plain ES modules, no build step: api.js (requests and problem+json),
 // geometry.js, layers.js (levels, zoom ranges, the MapLibre style and its
 // labels), panel.js (the side panel), duties.js (holders, history, the
-// assign form), chain.js (the responsibility chain), auth.js (the sign-in
-// box and its token) and this file (start-up, layer switcher, tools, status
-// line, loading, clicks).
+// assign form), chain.js (the responsibility chain), problems.js (what the
+// problem views share, and the filter bar), problem.js (a problem in the
+// panel), report.js (the report form), rechecks.js (the due re-checks
+// list), auth.js (the sign-in box and its token) and this file (start-up,
+// layer switcher, tools, status line, loading, clicks).
 //
 // Data loading
 //   Districts, subdistricts and communities are few (tens to a few hundred per
@@ -21,30 +23,43 @@
 //   Vacancies (/qa: grids without an officer, streets without a chief) load
 //   for the whole city when their layer is switched on, and again whenever a
 //   duty changes on the page, so an assignment shows without a reload.
+//   Problems load like grids, at every zoom, with the filter bar's query
+//   (open ones by default), newest first, at most PROBLEM_CAP of them: when
+//   more match, the bar says only the newest are shown and every move
+//   fetches again. They load anew when a filter changes and whenever a
+//   problem is reported or changed on the page; a new one is drawn at once.
+//   MapLibre clusters them below zoom 14.
 //
 // Clicks
-//   A frontage unit, else a street line, else a frontage zone, else the
-//   finest area drawn (a red vacancy counts as its grid) opens in the panel.
-//   In chain mode (the "Who answers here" button) a click anywhere shows the
-//   responsibility chain there for the chosen category instead.
+//   A problem (a cluster zooms in), else a frontage unit, else a street
+//   line, else a frontage zone, else the finest area drawn (a red vacancy
+//   counts as its grid) opens in the panel. In chain mode (the "Who answers
+//   here" button) a click anywhere shows the responsibility chain there for
+//   the chosen category instead; in report mode (signed in, "Report a
+//   problem") it opens the report form for that point.
 //
 // Test hook
 //   window.gridkeeper = {map, ready, select(code, options)}: `ready` resolves
 //   once the whole-city levels have loaded and been drawn; select also takes
-//   "street:CODE" and "frontage:ID". <body data-state> is loading | ready |
-//   error; data-grids, data-streets, data-frontages and data-vacancies are
-//   off | loading | loaded | error; data-categories is loading | loaded |
-//   error; data-mode is chain while chain mode is on.
+//   "street:CODE", "frontage:ID" and "problem:ID". <body data-state> is
+//   loading | ready | error; data-grids, data-streets, data-frontages,
+//   data-vacancies, data-problems and data-rechecks are off | loading |
+//   loaded | error; data-categories is loading | loaded | error; data-mode
+//   is chain or report while that mode is on.
 
 /* global maplibregl */
 
 import { API, getFeatures, getJSON } from './api.js';
-import { mountSignIn } from './auth.js';
+import { AUTH_EVENT, mountSignIn, signedIn } from './auth.js';
 import { DUTIES_EVENT } from './duties.js';
 import { bboxOf } from './geometry.js';
 import { mountHeat } from './heat.js';
-import { AREAS, FRONTAGES, STREETS, VACANCIES, prepare, prepareFrontages, prepareVacancies, style } from './layers.js';
+import {
+  AREAS, FRONTAGES, PROBLEMS, STREETS, VACANCIES, prepare, prepareFrontages, prepareProblems, prepareVacancies, style,
+} from './layers.js';
 import { Panel, h, problemBox } from './panel.js';
+import { FIELD_ROLES, PROBLEMS_EVENT, categoryOptions, mountFilters, role, setCategories } from './problems.js';
+import { mountRechecks } from './rechecks.js';
 
 // Dezhou's centre: the view until the districts have loaded and been fitted.
 const START = { center: [116.4, 37.45], zoom: 9.5 };
@@ -68,8 +83,17 @@ const SWITCHES = [
     title: '无网格员的网格（红色）与无街长的道路（红色虚线） Grids without an officer (red), streets without a chief (dashed red)',
     layers: ['vacancy-fill', 'vacancy-line', 'vacancy-street'],
   },
+  {
+    key: 'problem', name: '问题 Problems', minzoom: PROBLEMS.minzoom, swatch: PROBLEMS.kinds[2].colour,
+    title: '按时限灯着色，低缩放级别聚合 Coloured by deadline light, clustered when zoomed out',
+    layers: ['problem-cluster', 'problem-cluster-count', 'problem-point'],
+  },
   { key: 'labels', name: '标注 Labels', minzoom: 0, swatch: null, layers: [] },
 ];
+
+// Problems per view: pages of PROBLEM_PAGE, at most PROBLEM_CAP in all.
+const PROBLEM_PAGE = 1000;
+const PROBLEM_CAP = 2000;
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -131,6 +155,13 @@ function swatch(colour) {
   return el;
 }
 
+// problemLegend names the problem colours, under the problems switch.
+function problemLegend() {
+  return h('ul', { class: 'legend', id: 'problem-legend', 'aria-label': '问题图例 Problem colours' },
+    PROBLEMS.kinds.map((k) => h('li', { title: k.title || `${k.name[0]} ${k.name[1]}`, 'data-kind': k.key },
+      swatch(k.colour), h('span', {}, k.name[0]), h('small', {}, k.name[1]))));
+}
+
 function buildSwitcher() {
   const fieldset = $('#layers fieldset');
   for (const s of SWITCHES) {
@@ -141,6 +172,7 @@ function buildSwitcher() {
       h('span', { class: 'name' }, s.name),
       s.minzoom > 0 ? h('span', { class: 'range', title: `缩放到 ${s.minzoom} 级以上显示 Shown from zoom ${s.minzoom}` }, `≥${s.minzoom}`) : '');
     fieldset.append(label);
+    if (s.key === 'problem') fieldset.append(problemLegend());
   }
   fieldset.addEventListener('change', (e) => {
     applyVisibility();
@@ -191,9 +223,11 @@ async function loadWhole(level) {
 }
 
 // BboxLayer keeps one source filled with the features around the view.
+// maxPages caps the pages followed; when more remain (fc.truncated) the box
+// is not kept, so that the next move fetches again.
 class BboxLayer {
-  constructor(key, name, minzoom, url, apply) {
-    Object.assign(this, { key, name, minzoom, url, apply, box: null, ctrl: null });
+  constructor(key, name, minzoom, url, apply, { maxPages = 200 } = {}) {
+    Object.assign(this, { key, name, minzoom, url, apply, maxPages, box: null, ctrl: null });
   }
 
   state(s) {
@@ -226,10 +260,10 @@ class BboxLayer {
     loading.add(this.key);
     this.state('loading');
     renderStatus();
-    getFeatures(this.url(box.join(',')), ctrl.signal)
+    getFeatures(this.url(box.join(',')), ctrl.signal, { maxPages: this.maxPages })
       .then((fc) => {
         if (this.ctrl !== ctrl) return;
-        this.box = box;
+        this.box = fc.truncated ? null : box;
         this.apply(fc);
         counts[this.key] = fc.features.length;
         if (lastError && lastError.startsWith(this.name)) lastError = null;
@@ -262,6 +296,55 @@ const bboxLayers = [
     (bbox) => `${API}frontages?bbox=${bbox}`, (fc) => map.getSource('frontage').setData(prepareFrontages(fc))),
 ];
 const frontageLayer = bboxLayers.find((l) => l.key === 'frontage');
+
+// ---------------------------------------------------------------- problems
+
+const filters = mountFilters($('#filters'), {
+  onChange: () => problemLayer.reload(),
+  bbox: () => {
+    const v = map.getBounds();
+    return [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()].map((n) => n.toFixed(5)).join(',');
+  },
+});
+
+let problemData = { type: 'FeatureCollection', features: [] };
+
+function setProblems(fc) {
+  problemData = fc;
+  map.getSource('problem').setData(fc);
+  counts.problem = fc.features.length;
+  renderStatus();
+}
+
+const problemLayer = new BboxLayer('problem', '问题 Problems', PROBLEMS.minzoom,
+  (bbox) => {
+    const q = filters.params();
+    q.set('bbox', bbox);
+    q.set('limit', String(PROBLEM_PAGE));
+    return `${API}problems?${q}`;
+  },
+  (fc) => {
+    setProblems(prepareProblems(fc));
+    filters.shown(fc.features.length, Boolean(fc.truncated));
+  },
+  { maxPages: PROBLEM_CAP / PROBLEM_PAGE });
+bboxLayers.push(problemLayer);
+
+// A problem reported or changed anywhere on the page: a new one is drawn at
+// once, then the layer (its colours, its status) is fetched anew.
+window.addEventListener(PROBLEMS_EVENT, (e) => {
+  const x = e.detail || {};
+  if (x.created && x.problem && x.problem.id) {
+    const p = x.problem;
+    const [f] = prepareProblems({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', id: p.id, properties: { ...p }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } }],
+    }).features;
+    setProblems({ type: 'FeatureCollection', features: [f, ...problemData.features.filter((g) => g.id !== p.id)] });
+    if (mode() === 'report') setMode(null);
+  }
+  problemLayer.reload();
+});
 
 // ---------------------------------------------------------------- vacancies
 
@@ -312,18 +395,52 @@ window.addEventListener(DUTIES_EVENT, (e) => {
 // ---------------------------------------------------------------- tools: categories and chain mode
 
 const CATEGORY_KEY = 'gridkeeper.category';
-const KIND_GROUPS = { event: '事件 Event', component: '部件 Component' };
 
-function chainMode() {
-  return document.body.dataset.mode === 'chain';
+// The click modes: chain (who answers here) and report (a problem here);
+// at most one is on.
+function mode() {
+  return document.body.dataset.mode || null;
 }
 
-function setChainMode(on) {
-  if (on) document.body.dataset.mode = 'chain';
+function chainMode() {
+  return mode() === 'chain';
+}
+
+function setMode(m) {
+  if (m) document.body.dataset.mode = m;
   else delete document.body.dataset.mode;
-  $('#chain-mode').setAttribute('aria-pressed', String(on));
-  $('#chain-hint').hidden = !on;
-  map.getCanvas().style.cursor = on ? 'crosshair' : '';
+  $('#chain-mode').setAttribute('aria-pressed', String(m === 'chain'));
+  $('#chain-hint').hidden = m !== 'chain';
+  $('#report-mode').setAttribute('aria-pressed', String(m === 'report'));
+  renderReportHint();
+  map.getCanvas().style.cursor = m ? 'crosshair' : '';
+}
+
+function renderReportHint() {
+  const hint = $('#report-hint');
+  const button = $('#report-mode');
+  button.disabled = !signedIn();
+  button.title = signedIn() ? '开启后，点击地图上报问题 When on, click the map where the problem is' : '登录后可用 Sign in first';
+  if (!signedIn()) hint.textContent = '登录后可上报 Sign in to report';
+  else if (mode() === 'report') hint.textContent = '点击问题所在处 · Esc 退出 Click where the problem is · Esc to stop';
+  else hint.textContent = '';
+  hint.hidden = !hint.textContent;
+}
+
+// toggleReportMode turns report mode on for a role that may report (the
+// server is asked once per token), or off.
+async function toggleReportMode() {
+  if (mode() === 'report') {
+    setMode(null);
+    return;
+  }
+  const r = await role();
+  if (r && !FIELD_ROLES.includes(r)) {
+    panel.open(h('h2', { id: 'panel-title' }, '上报问题 Report a problem'),
+      problemBox({ title: `角色 ${r} 不能上报问题 Role ${r} may not report problems`, detail: `需要 needs one of: ${FIELD_ROLES.join(', ')}` }, 'tokens/self'));
+    return;
+  }
+  if (signedIn()) setMode('report');
 }
 
 async function loadCategories() {
@@ -339,15 +456,9 @@ async function loadCategories() {
     return;
   }
   const list = Array.isArray(r) ? r : (r && r.items) || [];
-  const groups = new Map();
-  for (const c of list) {
-    const key = `${c.kind}|${c.big_class}`;
-    if (!groups.has(key)) {
-      groups.set(key, h('optgroup', { label: `${KIND_GROUPS[c.kind] || c.kind} ${c.big_class} ${c.big_class_name || ''}`.trim() }));
-    }
-    groups.get(key).append(h('option', { value: c.code, 'data-first': c.first_in_line }, `${c.name} · ${c.code}`));
-  }
-  select.replaceChildren(...groups.values());
+  setCategories(list);
+  filters.setCategories(list);
+  select.replaceChildren(...categoryOptions(list));
   if (!list.length) select.replaceChildren(h('option', { value: '' }, '尚无类别 No categories'));
   let saved = '';
   try {
@@ -372,12 +483,23 @@ function buildTools() {
     const last = panel.lastChain;
     if (last && $('#panel').dataset.view === 'chain' && select.value) panel.chain(last.lngLat, select.value);
   });
-  $('#chain-mode').addEventListener('click', () => setChainMode(!chainMode()));
+  $('#chain-mode').addEventListener('click', () => setMode(chainMode() ? null : 'chain'));
+  $('#report-mode').addEventListener('click', toggleReportMode);
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && chainMode()) setChainMode(false);
+    if (e.key === 'Escape' && mode()) setMode(null);
+  });
+  window.addEventListener(AUTH_EVENT, () => {
+    if (!signedIn() && mode() === 'report') setMode(null);
+    renderReportHint();
   });
   mountSignIn($('#signin-box'));
+  renderReportHint();
   loadCategories();
+  const rechecks = mountRechecks($('#rechecks'), {
+    fly: (r) => panel.problem(r.problem_id, { fly: true }),
+    onOpen: (id) => panel.problem(id, { fly: true }),
+  });
+  $('#rechecks-toggle').addEventListener('click', () => rechecks.show(!rechecks.shown()));
 }
 
 function refreshBboxLayers() {
@@ -395,13 +517,39 @@ function clickable() {
 }
 
 const UNIT_LAYERS = ['frontage-unit-fill', 'frontage-unit-point'];
+const PROBLEM_LAYERS = ['problem-point', 'problem-cluster'];
 const STREET_SLOP = 2; // pixels either side of a street line that still hit it
+const POINT_SLOP = 3; // pixels round a problem's circle that still hit it
+
+// problemAt is the problem (or cluster) drawn at a point, points first.
+function problemAt(point) {
+  const { x, y } = point;
+  const hits = map.queryRenderedFeatures([[x - POINT_SLOP, y - POINT_SLOP], [x + POINT_SLOP, y + POINT_SLOP]], { layers: shown(PROBLEM_LAYERS) });
+  return hits.find((f) => f.layer.id === 'problem-point') || hits[0] || null;
+}
+
+// openProblemHit opens a problem, or zooms into a cluster until it splits.
+async function openProblemHit(f) {
+  if (f.layer.id === 'problem-point') {
+    panel.problem(Number(f.properties.id ?? f.id));
+    return;
+  }
+  const zoom = await map.getSource('problem').getClusterExpansionZoom(f.properties.cluster_id);
+  map.easeTo({ center: f.geometry.coordinates, zoom: Math.min(zoom, map.getMaxZoom()), duration: 400 });
+}
 
 // plain copies a rendered feature into GeoJSON for the selection source.
 const plain = (f) => ({ type: 'Feature', properties: { ...f.properties }, geometry: f.geometry });
 
 function onMapClick(e) {
-  if (heat && heat.handles(e)) return; // a heat or hotspot cell (not a problem on it)
+  if (mode() === 'report') {
+    if (!signedIn()) {
+      setMode(null);
+      return;
+    }
+    panel.report(e.lngLat, $('#category').value);
+    return;
+  }
   if (chainMode()) {
     const category = $('#category').value;
     if (!category) {
@@ -410,6 +558,12 @@ function onMapClick(e) {
       return;
     }
     panel.chain(e.lngLat, category);
+    return;
+  }
+  if (heat && heat.handles(e)) return; // a heat or hotspot cell (not a problem on it)
+  const problem = problemAt(e.point);
+  if (problem) {
+    openProblemHit(problem).catch((err) => reportLoadErrors([['问题聚合 Problem cluster', err]]));
     return;
   }
   const { x, y } = e.point;
@@ -444,7 +598,8 @@ function onMapClick(e) {
 function overClickable(point) {
   const { x, y } = point;
   const near = [[x - STREET_SLOP, y - STREET_SLOP], [x + STREET_SLOP, y + STREET_SLOP]];
-  return map.queryRenderedFeatures(near, { layers: shown([...UNIT_LAYERS, 'street-line']) }).length > 0
+  return Boolean(problemAt(point))
+    || map.queryRenderedFeatures(near, { layers: shown([...UNIT_LAYERS, 'street-line']) }).length > 0
     || map.queryRenderedFeatures(point, { layers: [...clickable(), ...shown(['frontage-zone-fill'])] }).length > 0;
 }
 
@@ -468,7 +623,7 @@ const ready = new Promise((resolve, reject) => {
       loadVacancies();
       map.on('click', onMapClick);
       map.on('mousemove', (e) => {
-        if (chainMode()) return; // crosshair
+        if (mode()) return; // crosshair
         map.getCanvas().style.cursor = overClickable(e.point) ? 'pointer' : '';
       });
       map.on('moveend', refreshBboxLayers);
@@ -488,7 +643,8 @@ const ready = new Promise((resolve, reject) => {
         .map((f) => bboxOf(f.geometry)).filter(Boolean)
         .reduce((acc, x) => [Math.min(acc[0], x[0]), Math.min(acc[1], x[1]), Math.max(acc[2], x[2]), Math.max(acc[3], x[3])],
           [Infinity, Infinity, -Infinity, -Infinity]);
-      if (b[0] <= b[2]) map.fitBounds(b, { padding: 40, duration: 0 });
+      // Clear of the filter bar along the top.
+      if (b[0] <= b[2]) map.fitBounds(b, { padding: { top: 30 + $('#filters').offsetHeight, bottom: 40, left: 40, right: 40 }, duration: 0 });
       else if (!failed.length) lastError = '尚无区划数据 No areas loaded';
       refreshBboxLayers();
       renderStatus();

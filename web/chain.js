@@ -25,9 +25,10 @@ export function targetRef(target) {
   return null;
 }
 
-// chainView shows a /responsible answer r. open(ref): show a target;
-// flash: the outcome of an assignment just made here.
-export function chainView(r, { open, flash = '' }) {
+// chainView shows a /responsible answer r (or a problem's chain as it was
+// reported). open(ref): show a target; flash: the outcome of an assignment
+// just made here; assign: offer to fill vacancies (not in a past chain).
+export function chainView(r, { open, flash = '', assign = true }) {
   const cat = r.category || {};
   const links = Array.isArray(r.chain) ? r.chain : [];
   const vacancies = links.filter((l) => l.vacant).length;
@@ -42,18 +43,18 @@ export function chainView(r, { open, flash = '' }) {
         vacancies ? `${vacancies} / ${links.length}` : `0 / ${links.length} 全部有人 all held`)),
     flash ? h('p', { class: 'done', role: 'status' }, flash) : '',
     links.length
-      ? h('ol', { class: 'chain', 'data-field': 'chain' }, links.map((l) => linkView(l, cat, open)))
+      ? h('ol', { class: 'chain', 'data-field': 'chain' }, links.map((l) => linkView(l, cat, open, assign)))
       : h('p', { class: 'hint' }, '此处无人负责 Nobody answers here'),
   ];
 }
 
-function linkView(l, cat, open) {
+function linkView(l, cat, open, assign) {
   const ref = targetRef(l.target);
   const li = h('li', {
     class: 'link', 'data-role': l.role, 'data-vacant': String(Boolean(l.vacant)),
     'data-first': String(l.role === cat.first_in_line),
   });
-  const assignable = l.vacant && ref && l.role !== 'department' && signedIn();
+  const assignable = assign && l.vacant && ref && l.role !== 'department' && signedIn();
   const slot = h('div', { class: 'inline-assign' });
   li.append(
     h('div', { class: 'link-head' },

@@ -35,6 +35,54 @@ export const VACANCIES = { minzoom: 0, line: '#dc2626' };
 // with no owner is amber, with an owner green.
 export const FRONTAGES = { minzoom: 16, label: 17, owned: '#059669', unowned: '#d97706', unit: '#0f766e' };
 
+// Problems (GET /problems): points coloured by what they need (the
+// deadline light while a handler has them), clustered up to `cluster` zoom;
+// a cluster is red when it holds an overdue problem, yellow when one is
+// nearly due. `kinds` is also the legend, in its order.
+export const PROBLEMS = {
+  minzoom: 0,
+  cluster: 13,
+  kinds: [
+    { key: 'green', name: ['正常', 'On time'], colour: '#16a34a' },
+    { key: 'yellow', name: ['临期', 'Nearly due'], colour: '#eab308' },
+    { key: 'red', name: ['超期', 'Overdue'], colour: '#dc2626' },
+    { key: 'waiting', name: ['待立案', 'Waiting'], colour: '#3b82f6', title: '待立案、待派遣或挂账 Reported, registered or parked: waiting for the desk' },
+    { key: 'resolved', name: ['待核查', 'To verify'], colour: '#8b5cf6', title: '已处置，待核查结案 Resolved, to be verified and closed' },
+    { key: 'done', name: ['已结案', 'Closed'], colour: '#9ca3af', title: '已结案、作废或已合并 Closed, void or merged' },
+  ],
+  cluster_colour: '#334155',
+};
+
+// problemKind is the colour key of a problem (see PROBLEMS.kinds).
+export function problemKind(p) {
+  if (p.light === 'green' || p.light === 'yellow' || p.light === 'red') return p.light;
+  switch (p.status) {
+    case 'closed': case 'void': case 'merged': return 'done';
+    case 'resolved': return 'resolved';
+    case 'reported': case 'registered': case 'parked': return 'waiting';
+    default: return 'green'; // with a handler and no time limit: nothing late
+  }
+}
+
+// The properties the map keeps of a problem: enough to style, label and
+// open it (the panel fetches the rest).
+const PROBLEM_KEEP = ['id', 'number', 'category', 'category_name', 'status', 'light', 'overdue', 'grid', 'due_at'];
+
+// prepareProblems slims each problem feature to what the map needs and adds
+// its colour key `_kind`.
+export function prepareProblems(fc) {
+  for (const f of fc.features) {
+    const p = f.properties || {};
+    const slim = {};
+    for (const k of PROBLEM_KEEP) if (p[k] !== undefined && p[k] !== null) slim[k] = p[k];
+    slim.id = p.id ?? f.id;
+    slim._kind = problemKind(p);
+    f.properties = slim;
+    f.id = slim.id;
+  }
+  return fc;
+}
+
 // prepareVacancies flattens each finding's codes into `code` (MapLibre
 // hands arrays back from queries as JSON text).
 export function prepareVacancies(fc) {
@@ -89,6 +137,10 @@ export function prepare(fc) {
   return { type: 'FeatureCollection', features: labels };
 }
 
+function kindColour(key) {
+  return PROBLEMS.kinds.find((k) => k.key === key).colour;
+}
+
 export const EMPTY = { type: 'FeatureCollection', features: [] };
 
 export function style() {
@@ -98,6 +150,13 @@ export function style() {
     vacancy: { type: 'geojson', data: EMPTY },
     frontage: { type: 'geojson', data: EMPTY },
     point: { type: 'geojson', data: EMPTY },
+    problem: {
+      type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: PROBLEMS.cluster, clusterRadius: 40,
+      clusterProperties: {
+        red: ['+', ['case', ['==', ['get', '_kind'], 'red'], 1, 0]],
+        yellow: ['+', ['case', ['==', ['get', '_kind'], 'yellow'], 1, 0]],
+      },
+    },
   };
   for (const a of AREAS) {
     sources[`area-${a.level}`] = { type: 'geojson', data: EMPTY };
@@ -123,6 +182,7 @@ export function style() {
     },
   });
   const isGrid = ['==', ['get', 'type'], 'grid_without_officer'];
+  const ring = ['==', ['get', 'ring'], true];
   layers.push({
     id: 'vacancy-fill', type: 'fill', source: 'vacancy', minzoom: VACANCIES.minzoom, filter: isGrid,
     paint: { 'fill-color': VACANCIES.line, 'fill-opacity': ['interpolate', ['linear'], ['zoom'], 10, 0.5, 15, 0.32] },
@@ -212,8 +272,41 @@ export function style() {
       paint: { 'text-color': '#134e4a', ...halo },
     },
     {
+      id: 'problem-cluster', type: 'circle', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['has', 'point_count'],
+      paint: {
+        'circle-color': ['case', ['>', ['get', 'red'], 0], kindColour('red'), ['>', ['get', 'yellow'], 0], kindColour('yellow'), PROBLEMS.cluster_colour],
+        'circle-opacity': 0.85,
+        'circle-radius': ['step', ['get', 'point_count'], 11, 10, 14, 100, 18, 1000, 23],
+        'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
+      },
+    },
+    {
+      id: 'problem-cluster-count', type: 'symbol', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['has', 'point_count'],
+      layout: {
+        'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT, 'text-size': 12,
+        'text-allow-overlap': true, 'text-ignore-placement': true,
+      },
+      // Dark figures on yellow, white on red and slate.
+      paint: { 'text-color': ['case', ['all', ['==', ['get', 'red'], 0], ['>', ['get', 'yellow'], 0]], '#422006', '#ffffff'] },
+    },
+    {
+      id: 'problem-point', type: 'circle', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['!', ['has', 'point_count']],
+      paint: {
+        'circle-color': ['match', ['get', '_kind'], ...PROBLEMS.kinds.flatMap((k) => [k.key, k.colour]), PROBLEMS.cluster_colour],
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 6, 18, 9],
+        'circle-stroke-color': ['case', ['==', ['get', 'overdue'], true], '#7f1d1d', '#ffffff'],
+        'circle-stroke-width': 1.5,
+      },
+    },
+    {
+      // A pin at a clicked point; a ring round a selected problem, whose colour shows through.
       id: 'point-marker', type: 'circle', source: 'point',
-      paint: { 'circle-color': '#c2410c', 'circle-radius': 7, 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2.5 },
+      paint: {
+        'circle-color': ['case', ring, 'rgba(0, 0, 0, 0)', '#c2410c'],
+        'circle-radius': ['case', ring, 12, 7],
+        'circle-stroke-color': ['case', ring, '#c2410c', '#ffffff'],
+        'circle-stroke-width': ['case', ring, 3.5, 2.5],
+      },
     },
   );
   return { version: 8, name: 'Gridkeeper', sources, layers };

@@ -1,7 +1,8 @@
 // The side panel: one area's code, name, level and parents, or a street or
 // frontage unit; who answers for it and who did before (duties.js); what the
 // server finds at the clicked point; the responsibility chain at a point
-// (chain.js); and API errors (problem+json title and detail) in place of
+// (chain.js); one problem (problem.js) and the form that reports one
+// (report.js); and API errors (problem+json title and detail) in place of
 // silence.
 
 import { API, getJSON } from './api.js';
@@ -10,6 +11,9 @@ import { chainView } from './chain.js';
 import { DUTIES_EVENT, dutiesSection } from './duties.js';
 import { bboxOf } from './geometry.js';
 import { EMPTY, LEVEL_NAMES } from './layers.js';
+import { problemView } from './problem.js';
+import { PROBLEMS_EVENT, changed } from './problems.js';
+import { reportForm } from './report.js';
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -92,10 +96,11 @@ export class Panel {
     this.map.getSource('selection').setData(ok ? feature : EMPTY);
   }
 
-  // mark puts a pin on the map at lngLat (null: none).
-  mark(lngLat) {
+  // mark puts a pin on the map at lngLat (null: none); ring: a ring round a
+  // selected problem instead, so that its colour shows.
+  mark(lngLat, { ring = false } = {}) {
     this.map.getSource('point').setData(lngLat
-      ? { type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [lngLat.lng, lngLat.lat] } }
+      ? { type: 'Feature', properties: { ring }, geometry: { type: 'Point', coordinates: [lngLat.lng, lngLat.lat] } }
       : EMPTY);
   }
 
@@ -111,19 +116,25 @@ export class Panel {
     return features.length ? { type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', properties: {}, geometry: f.geometry })) } : null;
   }
 
-  // back: a button to the chain this view was opened from, if any.
+  // back: a button to the problem or the chain this view was opened from, if any.
   back(options) {
+    if (options.fromProblem) {
+      return h('button', { type: 'button', class: 'back', onclick: () => this.problem(options.fromProblem, { fly: true }) }, '← 返回问题 Back to the problem');
+    }
     if (!options.fromChain || !this.lastChain) return '';
     const { lngLat, category } = this.lastChain;
     return h('button', { type: 'button', class: 'back', onclick: () => this.chain(lngLat, category) }, '← 返回责任链 Back to the chain');
   }
 
-  // select shows one area by code, or a street or frontage unit by
-  // "street:CODE" or "frontage:ID". options.lngLat: the clicked point, also
-  // looked up with /locate; options.fit: zoom the map to the area;
-  // options.feature: the map's feature, to highlight (streets, frontages);
-  // options.fromChain: offer a way back to the chain.
+  // select shows one area by code, a street or frontage unit by
+  // "street:CODE" or "frontage:ID", or a problem by "problem:ID".
+  // options.lngLat: the clicked point, also looked up with /locate;
+  // options.fit: zoom the map to the area; options.feature: the map's
+  // feature, to highlight (streets, frontages); options.fromChain,
+  // options.fromProblem (its id): offer a way back.
   async select(code, options = {}) {
+    const pr = /^problem:(\d+)$/.exec(code);
+    if (pr) return this.problem(Number(pr[1]), options);
     const m = /^(street|frontage):(.+)$/.exec(code);
     if (m) return this.selectTarget(m[1], m[2], options);
     const ctrl = this.begin('area');
@@ -257,6 +268,110 @@ export class Panel {
     window.addEventListener(DUTIES_EVENT, (e) => load(e.detail && e.detail.message), { signal: ctrl.signal });
     window.addEventListener(AUTH_EVENT, (e) => { if (!e.detail.refused) load(); }, { signal: ctrl.signal });
     await load();
+  }
+
+  // problem shows problem `id` (problems.js: facts, actions, the chain when
+  // it was reported, timeline, re-checks, recurrences) and keeps it current
+  // when a write to it lands anywhere on the page. options.fly: bring it
+  // into view; options.flash: a message on top.
+  async problem(id, options = {}) {
+    const ctrl = this.begin('problem');
+    this.highlight(null);
+    this.mark(null);
+    const body = h('section', { class: 'problem-view', 'data-problem': id, 'data-state': 'loading' },
+      h('h2', { id: 'panel-title' }, '加载中 Loading…'));
+    this.open(this.back(options), body);
+    let d = null;
+    let flash = options.flash || '';
+    let fly = Boolean(options.fly);
+    let seq = 0;
+    const open = (ref) => this.select(ref, { fromProblem: id, fit: !/^(street|frontage):/.test(ref) });
+    const openProblem = (other) => this.problem(other, { fly: true });
+    const render = () => {
+      body.replaceChildren(...problemView(d, { open, openProblem, onChanged, reload: () => load(), flash }).flat().filter((c) => c !== ''));
+    };
+    const load = async () => {
+      const mine = ++seq;
+      body.dataset.state = 'loading';
+      let r;
+      try {
+        r = await getJSON(`${API}problems/${id}`, ctrl.signal);
+      } catch (err) {
+        if (err.name === 'AbortError' || mine !== seq) return;
+        body.dataset.state = 'error';
+        body.replaceChildren(h('h2', { id: 'panel-title' }, `无法显示问题 Cannot show problem #${id}`), problemBox(err, `problem ${id}`));
+        return;
+      }
+      if (mine !== seq || ctrl.signal.aborted) return;
+      d = r;
+      render();
+      body.dataset.state = 'loaded';
+      this.mark({ lng: d.lon, lat: d.lat }, { ring: true });
+      if (fly) {
+        fly = false;
+        this.fly([d.lon, d.lat]);
+      }
+    };
+    // An action taken here: show the reply at once, tell the page, then
+    // fetch the timeline that goes with it. A re-check recorded here
+    // (reply null) reloads through its own PROBLEMS_EVENT.
+    function onChanged(reply, message) {
+      flash = message || '';
+      if (!reply) return;
+      d = { ...d, ...reply };
+      render();
+      changed({ id, problem: reply, message, origin: ctrl });
+      load();
+    }
+    window.addEventListener(PROBLEMS_EVENT, (e) => {
+      const x = e.detail || {};
+      if (x.origin !== ctrl && x.id === id) load();
+    }, { signal: ctrl.signal });
+    window.addEventListener(AUTH_EVENT, (e) => { if (d && !e.detail.refused) render(); }, { signal: ctrl.signal });
+    await load();
+  }
+
+  // fly brings a point into view at street zoom, in the middle of the map
+  // left clear by the boxes over it (the left column and the lists beside
+  // it, the filter bar, the panel).
+  fly(lonlat) {
+    const c = this.map.getContainer().getBoundingClientRect();
+    let [left, top, right, bottom] = [c.left, c.top, c.right, c.bottom];
+    for (const el of document.querySelectorAll('body > .box:not([hidden]), #left')) {
+      const r = el.getBoundingClientRect();
+      if (!r.width || el.id === 'status') continue;
+      if (r.width > 2 * r.height && r.top < c.top + c.height / 3) top = Math.max(top, r.bottom); // a bar along the top
+      else if (r.left + r.width / 2 < c.left + c.width / 2) left = Math.max(left, r.right);
+      else right = Math.min(right, r.left);
+    }
+    if (right - left < 80) [left, right] = [c.left, c.right];
+    if (bottom - top < 80) [top, bottom] = [c.top, c.bottom];
+    const offset = [(left + right) / 2 - (c.left + c.right) / 2, (top + bottom) / 2 - (c.top + c.bottom) / 2];
+    this.map.easeTo({ center: lonlat, zoom: Math.max(this.map.getZoom(), 16), offset, duration: 500 });
+  }
+
+  // report shows the form that files a problem at lngLat (category: the
+  // one to offer first); once filed, the problem itself, with its grid and
+  // assignee.
+  report(lngLat, category) {
+    const ctrl = this.begin('report');
+    this.highlight(null);
+    this.mark(lngLat);
+    const form = reportForm(lngLat, {
+      category,
+      signal: ctrl.signal,
+      onCreated: (p) => {
+        const message = `已上报 Reported: ${p.number}`;
+        changed({ id: p.id, problem: p, created: true, message });
+        if (this.current === ctrl) this.problem(p.id, { flash: message });
+      },
+    });
+    this.open(
+      h('h2', { id: 'panel-title' }, '上报问题 Report a problem'),
+      h('p', { class: 'hint' }, '在此处上报，服务器按位置定网格并派遣 The server finds the grid and who answers here, and dispatches'),
+      form);
+    const first = form.querySelector('textarea');
+    if (first) first.focus({ preventScroll: true });
   }
 
   // locate fills `where` with what the server finds at the clicked point.

@@ -136,29 +136,31 @@ var csvHeader = []string{"id", "number", "category", "category_name", "status", 
 	"reported_at", "dispatched_at", "due_at", "closed_at", "lon", "lat", "district", "subdistrict", "community", "grid",
 	"street", "assignee", "description", "address"}
 
+// listCSV streams the page as CSV; the next page's link goes in a Link
+// header, found before the rows are written.
 func (h *Handlers) listCSV(c echo.Context, f Filter) error {
-	w := c.Response()
-	started := false
-	var cw *csv.Writer
-	start := func() {
-		started = true
-		w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="problems.csv"`)
-		w.WriteHeader(http.StatusOK)
-		w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
-		cw = csv.NewWriter(w)
-		cw.Write(csvHeader)
+	ctx := c.Request().Context()
+	next, err := NextCursor(ctx, h.Pool, f)
+	if err != nil {
+		return err
 	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="problems.csv"`)
+	if l := nextLink(c, next); l != "" {
+		w.Header().Set("Link", "<"+l+`>; rel="next"`)
+	}
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
+	cw := csv.NewWriter(w)
+	cw.Write(csvHeader)
 	ts := func(t *time.Time) string {
 		if t == nil {
 			return ""
 		}
 		return t.Format(time.RFC3339)
 	}
-	next, err := Each(c.Request().Context(), h.Pool, f, func(p Problem) error {
-		if !started {
-			start()
-		}
+	_, err = Each(ctx, h.Pool, f, func(p Problem) error {
 		assignee := ""
 		if p.Assignee != nil {
 			assignee = p.Assignee.Name
@@ -171,12 +173,6 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 	})
 	if err != nil {
 		return err
-	}
-	if l := nextLink(c, next); l != "" && !started {
-		w.Header().Set("Link", "<"+l+`>; rel="next"`)
-	}
-	if !started {
-		start()
 	}
 	cw.Flush()
 	return cw.Error()

@@ -171,7 +171,7 @@ func TestListFiltersPagesAndExportsCSV(t *testing.T) {
 			t.Errorf("%s: %d problems, want %d", q, len(pg.Features), want)
 		}
 	}
-	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/problems?category=T-DOG", nil)
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/problems?category=T-DOG&limit=3", nil)
 	req.Header.Set("Accept", "text/csv")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -180,8 +180,25 @@ func TestListFiltersPagesAndExportsCSV(t *testing.T) {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\uFEFF"))).ReadAll()
-	if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 6 || rows[0][0] != "id" {
-		t.Fatalf("CSV: %v %q %d rows", err, resp.Header.Get("Content-Type"), len(rows))
+	if err != nil || resp.Header.Get("Content-Type") != "text/csv; charset=utf-8" || len(rows) != 4 || rows[0][0] != "id" {
+		t.Fatalf("CSV: %v %q %d rows, want a header and 3", err, resp.Header.Get("Content-Type"), len(rows))
+	}
+	// The rest is announced in Link, and following it gives the other two.
+	link := resp.Header.Get("Link")
+	if !strings.HasPrefix(link, "</api/v1/problems?") || !strings.HasSuffix(link, `>; rel="next"`) {
+		t.Fatalf("CSV Link %q", link)
+	}
+	req, _ = http.NewRequest("GET", e.srv.URL+strings.TrimSuffix(strings.TrimPrefix(link, "<"), `>; rel="next"`), nil)
+	req.Header.Set("Accept", "text/csv")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	rows, err = csv.NewReader(strings.NewReader(strings.TrimPrefix(string(body), "\uFEFF"))).ReadAll()
+	if err != nil || len(rows) != 3 || resp.Header.Get("Link") != "" {
+		t.Fatalf("second CSV page: %v %d rows, Link %q", err, len(rows), resp.Header.Get("Link"))
 	}
 	for path, want := range map[string]int{
 		"/api/v1/problems?status=lost":                                       400,

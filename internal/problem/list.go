@@ -126,3 +126,29 @@ func Each(ctx context.Context, pool *pgxpool.Pool, f Filter, fn func(Problem) er
 	}
 	return nil, rows.Err()
 }
+
+// NextCursor finds the next page's cursor before a page is streamed, for
+// responses that must announce it in a header (CSV's Link): the key of the
+// Limit-th row, when a row follows it.
+func NextCursor(ctx context.Context, pool *pgxpool.Pool, f Filter) (*Cursor, error) {
+	where, args := f.where()
+	args = append(args, f.Limit-1)
+	rows, err := pool.Query(ctx, `SELECT p.reported_at, p.id `+problemFrom+where+
+		` ORDER BY p.reported_at DESC, p.id DESC OFFSET $`+strconv.Itoa(len(args))+` LIMIT 2`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("next page: %w", err)
+	}
+	defer rows.Close()
+	var keys []Cursor
+	for rows.Next() {
+		var c Cursor
+		if err := rows.Scan(&c.ReportedAt, &c.ID); err != nil {
+			return nil, fmt.Errorf("next page: %w", err)
+		}
+		keys = append(keys, c)
+	}
+	if err := rows.Err(); err != nil || len(keys) < 2 {
+		return nil, err
+	}
+	return &keys[0], nil
+}

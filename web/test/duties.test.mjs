@@ -157,6 +157,17 @@ async function watch(page, { expect = () => false } = {}) {
   return w;
 }
 
+// until polls an async check in the page: waitForFunction treats the
+// promise an async function returns as truthy and would not wait.
+async function until(page, fn, arg, timeout = 15_000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error('timed out waiting for the page');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const idle = (page) => page.evaluate(() => new Promise((resolve) => {
   const { map } = window.gridkeeper;
   if (map.loaded() && !map.isMoving()) resolve();
@@ -269,11 +280,11 @@ test('a supervisor assigns a grid officer from the map; the panel and the vacanc
   assert.match(await page.textContent('#panel [data-field="assign-done"]'), /已指派 Assigned/);
 
   // The vacancy layer has fetched again and no longer has the grid; the others stay.
-  await page.waitForFunction(async (code) => {
+  await until(page, async (code) => {
     if (document.body.dataset.vacancies !== 'loaded') return false;
     const fc = await window.gridkeeper.map.getSource('vacancy').getData();
     return !fc.features.some((f) => f.properties.code === code);
-  }, grid.code, { timeout: 15_000, polling: 100 });
+  }, grid.code);
   const left = await vacancySource(page);
   assert.equal(left.length, grid.vacancies - 1, 'one vacancy fewer');
   await idle(page);
@@ -344,11 +355,11 @@ test('a supervisor assigns a grid officer from the map; the panel and the vacanc
   await page.waitForSelector(`${chief}[data-vacant="false"]`, { timeout: 15_000 });
   assert.ok((await page.textContent(chief)).includes(person.name), 'the street chief is the person assigned');
   assert.match(await page.textContent('#panel .chain-view .done'), /已指派 Assigned/);
-  await page.waitForFunction(async (code) => {
+  await until(page, async (code) => {
     if (document.body.dataset.vacancies !== 'loaded') return false;
     const fc = await window.gridkeeper.map.getSource('vacancy').getData();
     return !fc.features.some((f) => f.properties.code === code);
-  }, street.code, { timeout: 15_000, polling: 100 });
+  }, street.code);
   await idle(page);
   await page.keyboard.press('Escape');
   assert.equal(await page.getAttribute('#chain-mode', 'aria-pressed'), 'false');

@@ -31,6 +31,7 @@ const skip = !BASE ? 'GRIDKEEPER_URL is not set (web/test/run.sh sets it)'
   : !TOKEN ? 'GRIDKEEPER_TOKEN is not set (web/test/run.sh creates a supervisor token)' : false;
 const TIMEOUT = 180_000;
 const PROBLEMS = 30;
+const BACKGROUND = 10;
 const CATEGORY = 'E01-10'; // 暴露垃圾 exposed litter
 
 let ctx;
@@ -100,7 +101,8 @@ function interiorPoint(geom) {
 
 // seed files PROBLEMS problems within about 120 m of a point that /locate
 // puts in a grid, reported over the last eight weeks (so that their cell
-// recurs week after week), and closes a few of them, for the on-time rate.
+// recurs week after week), BACKGROUND more scattered round it, and closes
+// a few of the first, for the on-time rate.
 // The grid is taken a tenth of the way down the list, away from the middle
 // ones the other browser tests click.
 async function seed() {
@@ -142,6 +144,23 @@ async function seed() {
       },
     });
     ids.push(p.id);
+  }
+  // A thin background a kilometre or so round, so that the cluster stands
+  // out as a hot spot against empty and sparse cells.
+  for (let i = 0; i < BACKGROUND; i++) {
+    await api('api/v1/problems', {
+      method: 'POST',
+      want: [201],
+      headers: { 'Idempotency-Key': `heat-test-${now}-bg-${i}` },
+      body: {
+        category: CATEGORY,
+        lon: Number((centre[0] + rand() * 0.024).toFixed(6)),
+        lat: Number((centre[1] + rand() * 0.02).toFixed(6)),
+        source: 'patrol',
+        reported_at: new Date(now - (1 + ((i * 17) % 60)) * 86400e3).toISOString(),
+        description: `heat test background ${i}`,
+      },
+    });
   }
   // Close five: resolve, then close (a supervisor may do both).
   for (const id of ids.slice(0, 5)) {
@@ -316,6 +335,7 @@ test('the heatmap draws hexagons, a click lists a cell\'s problems; hotspots dra
   t.diagnostic(`hotspots: ${JSON.stringify(hot)}`);
   assert.equal(hot.legend, 7, 'the legend names the seven confidence classes');
   assert.ok(hot.cells > 0, 'hotspot cells are drawn');
+  assert.ok(Object.keys(hot.classes).some((b) => Number(b) > 0), 'the cluster is a significant hot spot');
   await page.screenshot({ path: path.join(shotDir, 'hotspots.png') });
 
   assert.deepEqual(w.foreign, [], 'no requests to any host but the server');

@@ -275,7 +275,9 @@ function renderTable() {
     columns.map((c) => {
       if (c.key === 'change') return changeCell(x);
       if (c.key === 'name') {
-        return h('td', { class: 'name' }, c.get(x), x.row.code && x.row.name ? h('small', { class: 'code' }, String(x.row.code)) : '');
+        // A person's code is their id; the roles say in which duties they were dispatched.
+        const roles = Array.isArray(x.row.roles) && x.row.roles.length ? ` · ${x.row.roles.join(', ')}` : '';
+        return h('td', { class: 'name' }, c.get(x), x.row.code && x.row.name ? h('small', { class: 'code' }, `${x.row.code}${roles}`) : '');
       }
       const v = c.get(x);
       return h('td', { class: `num${c.key === 'score' ? ' score' : ''}` }, c.key === 'rank' ? format('', v) : format(c.key, v));

@@ -9,44 +9,18 @@
 //   trend        the same rankings for districts over the twelve months up
 //                to the chosen one, one line per district, for the measure
 //                chosen above the chart (drawn by chart.js, plain SVG).
-//   choropleth   GET /stats/areas?level=grid&month=: grids
-//                coloured by on-time closure rate = closed on time /
-//                (closed + still open and overdue), grey where nothing was
-//                due; district outlines from /areas. A click shows a grid's
-//                figures.
+//   choropleth   the month's on-time closure rate by grid (choropleth.js).
 //
 // The level and month live in the URL (?level=&month=), so that a view can
-// be shared. <body data-ranking | data-trend | data-choropleth>: loading |
-// loaded | error.
+// be shared. <body data-ranking | data-trend>: loading | loaded | error.
+// window.dashboard.map is the choropleth's map, for the browser test.
 
-/* global maplibregl */
-
-import { API, ApiError, getFeatures, getJSON } from './api.js';
+import { API, ApiError, getJSON } from './api.js';
 import { PALETTE, lineChart } from './chart.js';
+import { mountChoropleth } from './choropleth.js';
+import { h, problemBox } from './panel.js';
 
 const $ = (sel) => document.querySelector(sel);
-
-// h builds an element; text children become text nodes (as panel.js's h,
-// kept here so that the dashboard loads no map modules).
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === false || v === null || v === undefined) continue;
-    if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
-    else el.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) {
-    if (c !== null && c !== undefined && c !== '') el.append(c instanceof Node ? c : String(c));
-  }
-  return el;
-}
-
-function problemBox(err, what) {
-  return h('div', { class: 'problem', role: 'alert' },
-    h('strong', {}, err.title || err.name || '错误 Error'),
-    err.detail ? h('p', {}, err.detail) : (!err.title ? h('p', {}, err.message) : ''),
-    h('small', {}, [what, err.status ? `HTTP ${err.status}` : '', err.url].filter(Boolean).join(' · ')));
-}
 
 // ---------------------------------------------------------------- measures
 
@@ -109,13 +83,6 @@ function measuresOf(row) {
     if (typeof v === 'number' || v === null) out[k] = v;
   }
   return out;
-}
-
-// rateOf is an area's on-time closure rate = closed on time / (closed +
-// open overdue), 0…1, or null when nothing was due.
-function rateOf(p) {
-  const v = p.on_time_closure_rate;
-  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
 // changeOf is how many places a row climbed since last month (negative:
@@ -386,132 +353,14 @@ trendMeasure.addEventListener('change', () => {
 
 // ---------------------------------------------------------------- the choropleth
 
-// Diverging ramp: red (nothing on time) through yellow to green (all on time).
-const RATE_STOPS = [[0, '#d73027'], [0.5, '#fc8d59'], [0.7, '#fee08b'], [0.85, '#d9ef8b'], [0.95, '#91cf60'], [1, '#1a9850']];
-const NO_DATA = '#e5e7eb';
-
-const EMPTY = { type: 'FeatureCollection', features: [] };
-let choro = null;
-let choroSeq = 0;
-
-function choroMap() {
-  const map = new maplibregl.Map({
-    container: 'choro-map',
-    style: {
-      version: 8,
-      sources: { grid: { type: 'geojson', data: EMPTY }, district: { type: 'geojson', data: EMPTY } },
-      layers: [
-        { id: 'background', type: 'background', paint: { 'background-color': '#f3f4f1' } },
-        {
-          id: 'grid-fill', type: 'fill', source: 'grid',
-          paint: {
-            'fill-color': ['case', ['==', ['typeof', ['get', '_rate']], 'number'],
-              ['interpolate', ['linear'], ['get', '_rate'], ...RATE_STOPS.flat()], NO_DATA],
-            'fill-opacity': 0.85,
-          },
-        },
-        { id: 'grid-line', type: 'line', source: 'grid', paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
-        { id: 'district-line', type: 'line', source: 'district', paint: { 'line-color': '#5b21b6', 'line-width': 1.8 } },
-      ],
-    },
-    center: [116.4, 37.45],
-    zoom: 9,
-    dragRotate: false,
-    pitchWithRotate: false,
-    attributionControl: { compact: true, customAttribution: 'Gridkeeper' },
-  });
-  map.touchZoomRotate.disableRotation();
-  map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
-  const popup = new maplibregl.Popup({ closeButton: true, maxWidth: '260px' });
-  map.on('click', 'grid-fill', (e) => {
-    const p = e.features[0].properties;
-    const n = (k) => (p[k] === undefined || p[k] === 'null' ? '—' : p[k]);
-    popup.setLngLat(e.lngLat).setDOMContent(h('div', { class: 'popup' },
-      h('strong', {}, p.name || p.code), h('div', { class: 'code' }, p.code),
-      h('div', {}, `按时结案率 On-time: ${p._rate === undefined || p._rate === 'null' || p._rate === null ? '— 无到期 nothing due' : `${(Number(p._rate) * 100).toFixed(1)}%`}`),
-      h('div', {}, `按时结案 ${n('_on_time')} / (结案 ${n('_closed')} + 超期未结 ${n('_overdue')})`),
-      h('div', {}, `问题 Problems ${n('_problems')}`))).addTo(map);
-  });
-  map.on('mouseenter', 'grid-fill', () => { map.getCanvas().style.cursor = 'pointer'; });
-  map.on('mouseleave', 'grid-fill', () => { map.getCanvas().style.cursor = ''; });
-  const loaded = new Promise((resolve) => map.once('load', resolve));
-  return { map, loaded, fitted: false };
-}
-
-function choroLegend() {
-  const bar = h('div', { class: 'ramp' });
-  bar.style.background = `linear-gradient(to right, ${RATE_STOPS.map(([v, c]) => `${c} ${v * 100}%`).join(', ')})`;
-  const none = h('span', { class: 'swatch' });
-  none.style.background = NO_DATA;
-  $('#choro-legend').replaceChildren(
-    h('span', {}, '0%'), bar, h('span', {}, '100%'),
-    h('span', { class: 'nodata' }, none, '无到期 Nothing due'));
-}
-
-async function loadChoropleth() {
-  const mine = ++choroSeq;
-  if (!choro) {
-    choro = choroMap();
-    choroLegend();
-  }
-  await choro.loaded;
-  document.body.dataset.choropleth = 'loading';
-  $('#choropleth-note').textContent = `${state().month} · 加载中 Loading…`;
-  let grids;
-  let districts;
-  try {
-    [grids, districts] = await Promise.all([
-      getFeatures(`${API}stats/areas?${new URLSearchParams({ level: 'grid', month: state().month })}`),
-      choro.districts || getFeatures(`${API}areas?level=district`),
-    ]);
-  } catch (err) {
-    if (mine !== choroSeq) return;
-    document.body.dataset.choropleth = 'error';
-    $('#choropleth-note').replaceChildren(problemBox(err, 'stats/areas'));
-    return;
-  }
-  if (mine !== choroSeq) return;
-  choro.districts = districts;
-  let due = 0;
-  for (const f of grids.features) {
-    const p = f.properties = f.properties || {};
-    const m = measuresOf(p);
-    p._rate = rateOf(p);
-    p._on_time = m.closed_on_time ?? null;
-    p._closed = m.closed ?? null;
-    p._overdue = m.open_overdue ?? null;
-    p._problems = m.problems ?? null;
-    if (p._rate !== null) due++;
-  }
-  choro.map.getSource('grid').setData(grids);
-  choro.map.getSource('district').setData(districts);
-  if (!choro.fitted) {
-    const b = [Infinity, Infinity, -Infinity, -Infinity];
-    const walk = (c) => {
-      if (typeof c[0] === 'number') {
-        b[0] = Math.min(b[0], c[0]); b[1] = Math.min(b[1], c[1]);
-        b[2] = Math.max(b[2], c[0]); b[3] = Math.max(b[3], c[1]);
-      } else c.forEach(walk);
-    };
-    for (const f of districts.features) if (f.geometry) walk(f.geometry.coordinates);
-    if (b[0] <= b[2]) choro.map.fitBounds(b, { padding: 20, duration: 0 });
-    choro.fitted = true;
-  }
-  await new Promise((resolve) => (choro.map.loaded() ? resolve() : choro.map.once('idle', resolve)));
-  if (mine !== choroSeq) return;
-  $('#choropleth-note').textContent = `${state().month} · ${grids.features.length} 个网格 grids · ${due} 个有到期问题 with problems due`;
-  document.body.dataset.choropleth = 'loaded';
-}
+const choropleth = mountChoropleth({ container: 'choro-map', legend: $('#choro-legend'), note: $('#choropleth-note') });
 
 // ---------------------------------------------------------------- start-up
 
 function loadAll() {
   loadRanking();
   loadTrend();
-  loadChoropleth().catch((err) => {
-    document.body.dataset.choropleth = 'error';
-    $('#choropleth-note').replaceChildren(problemBox(err, 'choropleth'));
-  });
+  choropleth.load(state().month);
 }
 
 levelSel.addEventListener('change', loadRanking);
@@ -527,4 +376,4 @@ window.addEventListener('resize', () => {
 });
 loadAll();
 
-window.dashboard = { get map() { return choro && choro.map; } };
+window.dashboard = { map: choropleth.map };

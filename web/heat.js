@@ -28,253 +28,14 @@
 // toomany | error.
 
 import { API, getFeatures } from './api.js';
+import { cellParent, cellRes, monthDay, rfc3339, weeksOf } from './cells.js';
 import { bboxOf } from './geometry.js';
+import {
+  EMPTY, HEAT_LAYERS, HOTSPOT_CLASSES, HOTSPOT_LAYERS, METRICS, PERIODS, RECUR_WEEKS, TREND_LAYERS,
+  addLayers, binOf, breaks, fmt, isRecurring, rampColour, trendLabel, trendOf, trendTitle, valueOf,
+} from './heatlayers.js';
 import { h, problemBox } from './panel.js';
-
-const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
-
-// METRICS: the heat API's metric, its name, and the property that holds it.
-export const METRICS = [
-  { key: 'count', name: '问题数 Problems', prop: 'count', title: '期间上报的问题 Problems reported in the period' },
-  { key: 'recurring', name: '复发 Recurring', prop: 'recurring', title: '同类问题在多个周内反复出现 The same category in several distinct weeks' },
-  { key: 'rebound', name: '反弹 Rebounds', prop: 'rebounds', title: '结案后又出现的问题 Problems that came back after closure' },
-  { key: 'overdue', name: '超期 Overdue', prop: 'overdue', title: '仍未结案且已超期 Still open and past the time limit' },
-];
-export const PERIODS = [30, 90, 180];
-// The week count that makes a cell recurring (the API's k).
-const RECUR_WEEKS = 3;
-
-// Sequential ramp (ColorBrewer YlOrRd), light to dark.
-export const RAMP = ['#ffffb2', '#fed976', '#feb24c', '#fd8d3c', '#f03b20', '#bd0026'];
-
-// Hotspot confidence classes, Gi_Bin style: sign of z times 3 (99 %), 2
-// (95 %), 1 (90 %); 0 none.
-export const HOTSPOT_CLASSES = [
-  { bin: 3, colour: '#b2182b', name: ['热点 99%', 'Hot spot, 99 % confidence'] },
-  { bin: 2, colour: '#e34a33', name: ['热点 95%', 'Hot spot, 95 % confidence'] },
-  { bin: 1, colour: '#fc9272', name: ['热点 90%', 'Hot spot, 90 % confidence'] },
-  { bin: 0, colour: '#d1d5db', name: ['不显著', 'Not significant'] },
-  { bin: -1, colour: '#9ecae1', name: ['冷点 90%', 'Cold spot, 90 % confidence'] },
-  { bin: -2, colour: '#4292c6', name: ['冷点 95%', 'Cold spot, 95 % confidence'] },
-  { bin: -3, colour: '#08519c', name: ['冷点 99%', 'Cold spot, 99 % confidence'] },
-];
-
-// Emerging hot spot classes (ArcGIS's names), short Chinese labels.
-const TRENDS = {
-  new: ['新增', 'New'],
-  consecutive: ['连续', 'Consecutive'],
-  intensifying: ['加剧', 'Intensifying'],
-  persistent: ['持续', 'Persistent'],
-  diminishing: ['减弱', 'Diminishing'],
-  sporadic: ['零星', 'Sporadic'],
-  oscillating: ['振荡', 'Oscillating'],
-  historical: ['历史', 'Historical'],
-};
-
-const STATUS_NAMES = {
-  reported: '待立案', registered: '已立案', dispatched: '已派遣', in_progress: '处置中', resolved: '已处置',
-  closed: '已结案', parked: '挂账', void: '作废', merged: '已合并',
-};
-
-// ---------------------------------------------------------------- H3 and time helpers
-
-// cellRes is the resolution of an H3 index given as its hex string.
-export function cellRes(hex) {
-  return Number((BigInt(`0x${hex}`) >> 52n) & 15n);
-}
-
-// cellParent is the parent at resolution r of an H3 cell (hex string) of a
-// finer resolution: the resolution field set to r and the digits below r
-// set to 7 (unused).
-export function cellParent(hex, r) {
-  const x = BigInt(`0x${hex}`);
-  const p = (x & ~(15n << 52n)) | (BigInt(r) << 52n) | ((1n << BigInt(3 * (15 - r))) - 1n);
-  return p.toString(16);
-}
-
-const pad = (n) => String(n).padStart(2, '0');
-
-// rfc3339 writes a Date in local time with the browser's offset.
-export function rfc3339(d) {
-  const off = -d.getTimezoneOffset();
-  const sign = off >= 0 ? '+' : '-';
-  const a = Math.abs(off);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
-}
-
-// isoWeek names the ISO week of a date: {year, week, monday (local midnight)}.
-export function isoWeek(date) {
-  const d = new Date(date.getFullYear(), date.getMonth(), date.getDate());
-  const day = (d.getDay() + 6) % 7; // Monday 0
-  const monday = new Date(d);
-  monday.setDate(d.getDate() - day);
-  const thursday = new Date(monday);
-  thursday.setDate(monday.getDate() + 3);
-  const year = thursday.getFullYear();
-  const jan4 = new Date(year, 0, 4);
-  const week1 = new Date(jan4);
-  week1.setDate(jan4.getDate() - ((jan4.getDay() + 6) % 7));
-  const week = 1 + Math.round((monday - week1) / (7 * 86400e3));
-  return { year, week, monday, label: `${year}-W${pad(week)}` };
-}
-
-// weeksOf lists the ISO weeks that overlap the last `days` days, oldest first.
-export function weeksOf(days, now = new Date()) {
-  const start = new Date(now.getFullYear(), now.getMonth(), now.getDate() - days);
-  const out = [];
-  for (let w = isoWeek(start); w.monday <= now; w = isoWeek(new Date(w.monday.getFullYear(), w.monday.getMonth(), w.monday.getDate() + 7))) {
-    out.push(w);
-  }
-  return { start, weeks: out };
-}
-
-const md = (d) => `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-
-// ---------------------------------------------------------------- classes and values
-
-// binOf reads a hotspot cell's confidence class in -3…3, whatever the
-// spelling: gi_bin / bin / class as a number, or "hot_99", "cold-95", "none".
-export function binOf(p) {
-  for (const k of ['gi_bin', 'bin', 'class', 'confidence', 'level']) {
-    const v = p[k];
-    if (typeof v === 'number' && Number.isFinite(v)) return Math.max(-3, Math.min(3, Math.trunc(v)));
-    if (typeof v === 'string' && v) {
-      const m = /^(hot|cold)\D*(90|95|99)/i.exec(v);
-      if (m) return (m[1].toLowerCase() === 'hot' ? 1 : -1) * { 90: 1, 95: 2, 99: 3 }[m[2]];
-      if (/^-?\d$/.test(v)) return Number(v);
-      return 0;
-    }
-  }
-  return 0;
-}
-
-// trendOf reads the emerging class ("new_hot_spot", "Persistent Cold Spot")
-// as {key, hot} or null for none.
-export function trendOf(p) {
-  const v = p.pattern ?? p.trend ?? p.emerging ?? p.category ?? '';
-  if (typeof v !== 'string' || !v) return null;
-  const m = /^(new|consecutive|intensifying|persistent|diminishing|sporadic|oscillating|historical)[\s_-]*(hot|cold)/i.exec(v);
-  return m ? { key: m[1].toLowerCase(), hot: m[2].toLowerCase() === 'hot' } : null;
-}
-
-function trendLabel(t) {
-  if (!t) return '';
-  const n = TRENDS[t.key];
-  return `${n[0]}${t.hot ? '热点' : '冷点'}`;
-}
-
-function trendTitle(t) {
-  if (!t) return '无趋势 No pattern detected';
-  const n = TRENDS[t.key];
-  return `${trendLabel(t)} ${n[1]} ${t.hot ? 'hot' : 'cold'} spot`;
-}
-
-// valueOf is a heat cell's value for a metric: the API's `value` when it
-// sends one, else the metric's own property (a boolean counts as 1).
-export function valueOf(p, metric) {
-  if (typeof p.value === 'number') return p.value;
-  const m = METRICS.find((x) => x.key === metric) || METRICS[0];
-  const v = p[m.prop];
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  if (Array.isArray(v)) return v.length;
-  return 0;
-}
-
-// isRecurring: the API's flag (or count), else the cell's weeks against k.
-function isRecurring(p) {
-  const r = p.recurring;
-  if (typeof r === 'boolean') return r;
-  if (typeof r === 'number') return r > 0;
-  return Number(p.weeks) >= RECUR_WEEKS;
-}
-
-// breaks cuts positive values into up to RAMP.length classes: each value
-// its own class when there are few, else quantiles rounded to integers.
-// Returns the ascending lower bounds, the first being the smallest value.
-export function breaks(values) {
-  const v = values.filter((x) => x > 0).sort((a, b) => a - b);
-  if (!v.length) return [];
-  const distinct = [...new Set(v)];
-  if (distinct.length <= RAMP.length) return distinct;
-  const out = [v[0]];
-  for (let i = 1; i < RAMP.length; i++) {
-    const q = v[Math.floor((i * v.length) / RAMP.length)];
-    const b = Number.isInteger(q) ? q : Number(q.toPrecision(2));
-    if (b > out[out.length - 1]) out.push(b);
-  }
-  return out;
-}
-
-// rampColour is the colour of class i of n: the darker end of the ramp
-// when there are fewer classes than colours.
-const rampColour = (i, n) => RAMP[RAMP.length - n + i];
-
-const fmt = (x) => (Number.isInteger(x) ? String(x) : x.toFixed(2));
-
-// ---------------------------------------------------------------- layers
-
-const EMPTY = { type: 'FeatureCollection', features: [] };
-
-function addLayers(map) {
-  map.addSource('heat', { type: 'geojson', data: EMPTY });
-  map.addSource('hotspot', { type: 'geojson', data: EMPTY });
-  // Above the areas' fills and lines, below the selection, labels and problems.
-  const before = map.getLayer('selection-fill') ? 'selection-fill' : undefined;
-  const layers = [
-    {
-      id: 'hotspot-fill', type: 'fill', source: 'hotspot', layout: { visibility: 'none' },
-      paint: {
-        'fill-color': ['match', ['get', '_bin'], ...HOTSPOT_CLASSES.flatMap((c) => [c.bin, c.colour]), '#d1d5db'],
-        'fill-opacity': ['case', ['==', ['get', '_bin'], 0], 0.35, 0.72],
-      },
-    },
-    {
-      id: 'hotspot-line', type: 'line', source: 'hotspot', layout: { visibility: 'none' },
-      paint: { 'line-color': '#ffffff', 'line-width': 0.6, 'line-opacity': 0.8 },
-    },
-    {
-      id: 'hotspot-trend', type: 'line', source: 'hotspot', filter: ['!=', ['get', '_trend'], ''], layout: { visibility: 'none', 'line-join': 'round' },
-      paint: {
-        'line-color': ['case', ['get', '_trendHot'], '#7f1d1d', '#1e3a8a'],
-        'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 15, 3],
-        'line-dasharray': [2, 1.2],
-      },
-    },
-    {
-      id: 'heat-fill', type: 'fill', source: 'heat', filter: ['>', ['get', '_v'], 0], layout: { visibility: 'none' },
-      paint: { 'fill-color': RAMP[0], 'fill-opacity': 0.72 },
-    },
-    {
-      id: 'heat-line', type: 'line', source: 'heat', filter: ['>', ['get', '_v'], 0], layout: { visibility: 'none' },
-      paint: { 'line-color': '#ffffff', 'line-width': 0.6, 'line-opacity': 0.9 },
-    },
-    {
-      // Recurring cells: a thick dark outline.
-      id: 'heat-recurring', type: 'line', source: 'heat', filter: ['==', ['get', '_rec'], true], layout: { visibility: 'none', 'line-join': 'round' },
-      paint: { 'line-color': '#111827', 'line-width': ['interpolate', ['linear'], ['zoom'], 9, 1.8, 14, 3.5, 17, 5] },
-    },
-  ];
-  for (const l of layers) map.addLayer(l, before);
-  // Labels go with the other labels, above everything but the problems.
-  const labelBefore = map.getLayer('problem-cluster') ? 'problem-cluster' : undefined;
-  map.addLayer({
-    id: 'heat-label', type: 'symbol', source: 'heat', minzoom: 13, filter: ['>', ['get', '_v'], 0], layout: {
-      visibility: 'none', 'text-field': ['to-string', ['get', '_v']], 'text-font': FONT, 'text-size': 12,
-    },
-    paint: { 'text-color': '#1f2933', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
-  }, labelBefore);
-  map.addLayer({
-    id: 'hotspot-label', type: 'symbol', source: 'hotspot', minzoom: 12, filter: ['!=', ['get', '_trend'], ''], layout: {
-      visibility: 'none', 'text-field': ['get', '_trend'], 'text-font': FONT, 'text-size': 11, 'text-max-width': 5,
-    },
-    paint: { 'text-color': ['case', ['get', '_trendHot'], '#7f1d1d', '#1e3a8a'], 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
-  }, labelBefore);
-}
-
-const HEAT_LAYERS = ['heat-fill', 'heat-line', 'heat-recurring', 'heat-label'];
-const HOTSPOT_LAYERS = ['hotspot-fill', 'hotspot-line'];
-const TREND_LAYERS = ['hotspot-trend', 'hotspot-label'];
+import { statusLabel } from './problems.js';
 
 // ---------------------------------------------------------------- the tool
 
@@ -353,9 +114,9 @@ export function mountHeat(map, { box, categorySelect, panel, openProblem }) {
     if (a === 0 && b === weeks.length - 1) {
       weekLabel.textContent = `全部 ${wa.label} – ${wb.label}`;
     } else if (a === b) {
-      weekLabel.textContent = `${wa.label} (${md(wa.monday)}–${md(sunday)})`;
+      weekLabel.textContent = `${wa.label} (${monthDay(wa.monday)}–${monthDay(sunday)})`;
     } else {
-      weekLabel.textContent = `${wa.label} – ${wb.label} (${md(wa.monday)}–${md(sunday)})`;
+      weekLabel.textContent = `${wa.label} – ${wb.label} (${monthDay(wa.monday)}–${monthDay(sunday)})`;
     }
   };
   setWeeks();
@@ -687,7 +448,7 @@ export function mountHeat(map, { box, categorySelect, panel, openProblem }) {
       h('ol', { class: 'briefs', 'data-field': 'cell-problems' }, mine.map((x) => h('li', { 'data-problem': x.id },
         h('button', { type: 'button', class: 'linkish code', onclick: () => openProblem(x.id), title: '打开 Open' }, x.number || `#${x.id}`),
         ' ', h('span', { class: 'cat' }, x.category_name || x.category),
-        h('small', {}, ` ${x.category} · `, h('span', { class: 'status', 'data-status': x.status }, STATUS_NAMES[x.status] || x.status),
+        h('small', {}, ` ${x.category} · `, h('span', { class: 'status', 'data-status': x.status }, statusLabel(x.status)),
           ` · ${(x.reported_at || '').slice(0, 10)}`)))));
   }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
 )
@@ -54,6 +55,10 @@ func runServe(ctx context.Context, args []string) error {
 	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
 		return err
 	}
+	weights, err := stats.LoadWeights(cfg.RankingWeights)
+	if err != nil {
+		return err
+	}
 	if *loadSample {
 		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
 		if err != nil {
@@ -67,7 +72,8 @@ func runServe(ctx context.Context, args []string) error {
 		}
 	}
 
-	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS})
+	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
+		RankingWeights: &weights})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

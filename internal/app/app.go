@@ -23,6 +23,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
+	"github.com/gridkeeper/gridkeeper/internal/stats"
 )
 
 // Options configure the application.
@@ -31,6 +32,9 @@ type Options struct {
 	RequestTimeout time.Duration // per-request deadline; zero means none
 	Quiet          bool          // no access log
 	Web            fs.FS         // the map page; nil serves none
+
+	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
+	RankingWeights *stats.Weights
 }
 
 // App is the assembled server.
@@ -61,6 +65,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
+	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

@@ -19,6 +19,7 @@ type Config struct {
 	RequestTimeout time.Duration // GRIDKEEPER_REQUEST_TIMEOUT, default 30s
 	LogLevel       string        // GRIDKEEPER_LOG_LEVEL: debug, info, warn, error
 	Calendar       string        // GRIDKEEPER_CALENDAR: working-hours calendar JSON; empty: the default
+	RankingWeights string        // GRIDKEEPER_RANKING_WEIGHTS: the ranking's score weights JSON; empty: the defaults
 }
 
 // Register adds the shared flags to fs, with defaults from the environment.
@@ -33,6 +34,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Addr, "addr", env("GRIDKEEPER_ADDR", "127.0.0.1:8080"), "listen address (env GRIDKEEPER_ADDR)")
 	fs.Float64Var(&c.StreetRadiusM, "street-radius", envFloat("GRIDKEEPER_STREET_RADIUS_M", 50), "locate: nearest street within this many metres (env GRIDKEEPER_STREET_RADIUS_M)")
 	fs.StringVar(&c.Calendar, "calendar", os.Getenv("GRIDKEEPER_CALENDAR"), "working-hours calendar JSON file (env GRIDKEEPER_CALENDAR); empty: Mon-Fri 08:30-12:00, 13:30-17:30 Asia/Shanghai with the national holidays")
+	fs.StringVar(&c.RankingWeights, "ranking-weights", os.Getenv("GRIDKEEPER_RANKING_WEIGHTS"), "monthly ranking: composite score weights JSON file (env GRIDKEEPER_RANKING_WEIGHTS); empty: 40 on-time closure, 20 no rebound, 15 no rework, 15 patrol share, 10 low public density")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration("GRIDKEEPER_REQUEST_TIMEOUT", 30*time.Second), "longest a request may run (env GRIDKEEPER_REQUEST_TIMEOUT)")
 }
 

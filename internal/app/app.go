@@ -19,6 +19,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/directory"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
+	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
@@ -64,6 +65,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&category.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
+	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 

@@ -1,0 +1,4 @@
+package hotline
+
+// Positions exposes positions to the tests.
+var Positions = positions

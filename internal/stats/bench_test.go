@@ -29,7 +29,7 @@ import (
 // — by handler, and October's statistics of every grid as GeoJSON. The
 // hotline importer (internal/hotline) had not landed when this was
 // written, so the setup inserts the generated tickets into problems
-// set-based itself (loadGenerated), in about six minutes.
+// set-based itself (loadGenerated), in three to six minutes.
 //
 //	go test -run '^$' -bench MonthlyRanking -benchtime 5x -timeout 30m ./internal/stats/
 func BenchmarkMonthlyRanking(b *testing.B) {

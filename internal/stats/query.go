@@ -111,11 +111,16 @@ type row struct {
 //     before as_of) is in rng: no probe per closed problem. Unfiltered,
 //     because a child may lie across the parent's boundary or go to
 //     another handler.
+//   - cal: the working-hours calendar as two arrays over every minute of
+//     the periods (working minutes before it, 1 if it is a working minute),
+//     built once from work_periods, so that work_minutes_at(t) is an array
+//     lookup: w[m] + slope[m] × the fraction of minute m (period edges fall
+//     on whole minutes). A span over 400 days, or outside the calendar's
+//     years, builds none, and every instant asks work_minutes_at instead.
 //   - facts: the cohort (mine, not void or merged before as_of) with one
 //     flag per measure. The event log is read only for the few problems
 //     whose answer depends on it (void/merged, an extension after as_of,
-//     reworked); working minutes are two index probes in work_periods
-//     per closed problem.
+//     reworked).
 const cohortSQL = `WITH per AS (
 	SELECT x.i::int AS i, x.f, x.t, x.e
 	FROM unnest($1::timestamptz[], $2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS x(f, t, e, i)
@@ -129,6 +134,27 @@ const cohortSQL = `WITH per AS (
 		  AND ($6::text IS NULL OR p.assignee_role = $6::text) AS mine
 	FROM problems p JOIN per ON p.reported_at >= per.f AND p.reported_at < per.t
 	WHERE p.reported_at >= (SELECT min(f) FROM per) AND p.reported_at < (SELECT max(t) FROM per)
+), cal AS MATERIALIZED (
+	SELECT date_part('epoch', min(b.base)) AS base,
+		array_agg(b.w0 + t.before ORDER BY t.m) AS w, array_agg(t.work ORDER BY t.m) AS slope
+	FROM (
+		SELECT x.base, x.n, work_minutes_at(x.base) AS w0
+		FROM (SELECT date_trunc('minute', min(f)) AS base,
+		             ceil(date_part('epoch', max(e) - date_trunc('minute', min(f))) / 60)::int + 1 AS n FROM per) x,
+		     work_config c
+		WHERE x.n <= 400 * 1440
+		  AND x.base >= c.first_day::timestamp AT TIME ZONE c.zone
+		  AND x.base + x.n * interval '1 minute' < (c.last_day + 1)::timestamp AT TIME ZONE c.zone
+		OFFSET 0 -- evaluate work_minutes_at once, not once per minute
+	) b CROSS JOIN LATERAL (
+		SELECT g.m, coalesce(wm.work, 0)::float8 AS work,
+			coalesce(sum(wm.work) OVER (ORDER BY g.m ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+		FROM generate_series(0, b.n) AS g (m) LEFT JOIN (
+			SELECT ((date_part('epoch', gs) - date_part('epoch', b.base)) / 60)::int AS m, 1 AS work
+			FROM work_periods w, generate_series(w.start_at, w.end_at - interval '1 minute', interval '1 minute') AS gs
+			WHERE w.cum_before IS NOT NULL AND w.end_at > b.base AND w.start_at < b.base + b.n * interval '1 minute'
+		) wm ON wm.m = g.m
+	) t
 ), kids AS (
 	SELECT k.parent, min(r.reported_at) AS first
 	FROM rng r CROSS JOIN LATERAL (VALUES (r.recurs_of), (r.rebound_of)) AS k (parent)
@@ -148,12 +174,16 @@ const cohortSQL = `WITH per AS (
 		p.rework_count > 0 AND EXISTS (SELECT FROM problem_events ev
 			WHERE ev.problem_id = p.id AND ev.action = 'rework' AND ev.at < p.e) AS reworked,
 		c.closed AND coalesce(k.first < p.e, false) AS came_back,
-		(wb.work_minutes - wa.work_minutes) / 60 AS hours
+		CASE WHEN c.closed THEN (
+			coalesce((SELECT w FROM cal)[floor(c.xc)::int + 1] + (SELECT slope FROM cal)[floor(c.xc)::int + 1] * (c.xc - floor(c.xc)),
+			         work_minutes_at(p.closed_at))
+		  - coalesce((SELECT w FROM cal)[floor(c.xs)::int + 1] + (SELECT slope FROM cal)[floor(c.xs)::int + 1] * (c.xs - floor(c.xs)),
+			         work_minutes_at(p.started))) / 60 END AS hours
 	FROM rng p
-	CROSS JOIN LATERAL (SELECT coalesce(p.closed_at < p.e, false) AS closed) c
+	CROSS JOIN LATERAL (SELECT coalesce(p.closed_at < p.e, false) AS closed,
+		(date_part('epoch', p.started) - (SELECT base FROM cal)) / 60 AS xs,
+		(date_part('epoch', p.closed_at) - (SELECT base FROM cal)) / 60 AS xc) c
 	LEFT JOIN kids k ON k.parent = p.id
-	LEFT JOIN LATERAL work_minutes_at_rel(CASE WHEN c.closed THEN p.started END) wa ON true
-	LEFT JOIN LATERAL work_minutes_at_rel(CASE WHEN c.closed THEN p.closed_at END) wb ON true
 	WHERE p.mine AND NOT (p.status IN ('void', 'merged') AND coalesce(
 		(SELECT min(ev.at) FROM problem_events ev WHERE ev.problem_id = p.id AND ev.to_status = p.status), p.updated_at) < p.e)
 ), agg AS (

@@ -82,6 +82,23 @@ func TestTimeToCloseIsInWorkingHoursWithMeanAndP90(t *testing.T) {
 	if !near(g.MeanHoursToClose, 5.5, 1e-6) || !near(g.P90HoursToClose, 9.1, 1e-6) {
 		t.Fatalf("mean %s, p90 %s working hours; want 5.5 and 9.1", show(g.MeanHoursToClose), show(g.P90HoursToClose))
 	}
+	// Across the week-end and the make-up working Saturday of 10 October:
+	// Friday 9th 17:00 → Saturday 10th 09:00 is 0.5 + 0.5 hours; Monday
+	// 12th 17:00 → Tuesday 13th 08:45 is 0.5 + 0.25.
+	for _, pair := range [][2]time.Time{{bj(10, 9, 17, 0), bj(10, 10, 9, 0)}, {bj(10, 12, 17, 0), bj(10, 13, 8, 45)}} {
+		p := e.report(t, grid1, "T-DOG", "patrol")
+		e.place(t, p, pair[0], bj(10, 20, 17, 0), pair[1])
+	}
+	// The statement looks working minutes up in a per-minute table for
+	// periods up to 400 days and asks the calendar per problem beyond;
+	// both give the same answer.
+	for _, period := range []string{october, "from=2026-10-01&to=2026-11-01", "from=2025-10-01&to=2027-01-01"} {
+		grids := e.areaStats(t, "level=grid&"+period)
+		g3, g1 := grids[grid3], grids[grid1]
+		if !near(g3.MeanHoursToClose, 5.5, 1e-6) || !near(g3.P90HoursToClose, 9.1, 1e-6) || !near(g1.MeanHoursToClose, 0.875, 0.0051) {
+			t.Errorf("%s: mean %s, p90 %s; %s; want 5.5, 9.1; 0.875 (0.88 rounded)", period, show(g3.MeanHoursToClose), show(g3.P90HoursToClose), show(g1.MeanHoursToClose))
+		}
+	}
 	if e4 := e.areaStats(t, "level=grid&"+october)[grid4]; e4.MeanHoursToClose != nil || e4.P90HoursToClose != nil || e4.OnTimeClosureRate != nil {
 		t.Fatalf("a grid with no closed case has null times and rates: %+v", e4)
 	}

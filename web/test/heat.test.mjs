@@ -19,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { interiorPoint } from './geometry.mjs';
 
 const BASE = process.env.GRIDKEEPER_URL;
 const TOKEN = process.env.GRIDKEEPER_TOKEN;
@@ -69,34 +70,6 @@ async function api(p, { method = 'GET', body, want = [200], headers = {} } = {})
   const text = await res.text();
   assert.ok(want.includes(res.status), `${method} ${p}: HTTP ${res.status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
-}
-
-// interiorPoint: the middle of the widest run of a horizontal line through the
-// middle of each polygon (as in map.test.mjs).
-function interiorPoint(geom) {
-  const polys = geom.type === 'Polygon' ? [geom.coordinates] : geom.type === 'MultiPolygon' ? geom.coordinates : [];
-  let best = null;
-  let bestWidth = -1;
-  for (const rings of polys) {
-    const ys = rings[0].map((c) => c[1]);
-    const y = (Math.min(...ys) + Math.max(...ys)) / 2;
-    const xs = [];
-    for (const ring of rings) {
-      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        const [x1, y1] = ring[j];
-        const [x2, y2] = ring[i];
-        if ((y1 > y) !== (y2 > y)) xs.push(x1 + ((y - y1) * (x2 - x1)) / (y2 - y1));
-      }
-    }
-    xs.sort((a, b) => a - b);
-    for (let k = 0; k + 1 < xs.length; k += 2) {
-      if (xs[k + 1] - xs[k] > bestWidth) {
-        bestWidth = xs[k + 1] - xs[k];
-        best = [(xs[k] + xs[k + 1]) / 2, y];
-      }
-    }
-  }
-  return best;
 }
 
 // seed files PROBLEMS problems within about 120 m of a point that /locate

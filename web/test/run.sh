@@ -6,7 +6,7 @@
 # Starts `gridkeeper serve --sample` on a free port with a fresh private
 # database under .gridkeeper/browser, waits for /readyz, creates a supervisor
 # token for the tests that write (`gridkeeper token create`, which reuses the
-# server's private cluster), runs `node --test web/test/` with GRIDKEEPER_URL
+# server's private cluster), runs `node --test web/test/*.test.mjs` with GRIDKEEPER_URL
 # and GRIDKEEPER_TOKEN, and always stops the server with SIGTERM and waits
 # for it to exit, so that its graceful shutdown stops the PostgreSQL it started.
 set -euo pipefail
@@ -111,7 +111,7 @@ fi
 
 cd "$repo"
 rc=0
-GRIDKEEPER_URL=$url GRIDKEEPER_TOKEN=$token node --test web/test/ || rc=$?
+GRIDKEEPER_URL=$url GRIDKEEPER_TOKEN=$token node --test web/test/*.test.mjs || rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "run.sh: the browser test failed; the server log ends:" >&2
   tail -n 20 "$log" >&2

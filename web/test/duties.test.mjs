@@ -18,16 +18,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch } from './browser.mjs';
 import { interiorPoint } from './geometry.mjs';
 
 const BASE = process.env.GRIDKEEPER_URL;
 const TOKEN = process.env.GRIDKEEPER_TOKEN;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const skip = !BASE ? 'GRIDKEEPER_URL is not set (web/test/run.sh sets it)'
   : !TOKEN ? 'GRIDKEEPER_TOKEN is not set (web/test/run.sh creates a supervisor token)' : false;
 const TIMEOUT = 120_000;
@@ -40,13 +35,7 @@ before(async () => {
   if (skip) return;
   userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-chromium-'));
   shotDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-duties-'));
-  ctx = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ARGS,
-    viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-  });
+  ctx = await launch(userDataDir);
 });
 
 after(async () => {

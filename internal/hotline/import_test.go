@@ -37,7 +37,7 @@ func get(t *testing.T, db db.DB, where string, arg any) stored {
 	var chain []byte
 	err := db.QueryRow(context.Background(), `SELECT id, status::text, grid_code, community_code, subdistrict_code, district_code,
 		street_code, street_distance_m, frontage_id, assignee_person_id, assignee_department, assignee_role,
-		reported_at, dispatched_at, registered_at, due_at, closed_at, time_limit_hours::float8, recurs_of, h3_15, chain
+		reported_at, dispatched_at, registered_at, due_at, closed_at, time_limit_hours::float8, recurs_of, h3_15, problem_chain(chain_links, street_distance_m)
 		FROM problems WHERE `+where, arg).Scan(&s.ID, &s.Status, &s.Grid, &s.Community, &s.Subdistrict, &s.District,
 		&s.Street, &s.StreetM, &s.Frontage, &s.Person, &s.Department, &s.Role,
 		&s.ReportedAt, &s.DispatchedAt, &s.RegisteredAt, &s.DueAt, &s.ClosedAt, &s.Limit, &s.RecursOf, &s.H3, &chain)

@@ -322,18 +322,18 @@ FROM (
 // events.
 const insertSQL = `WITH ins AS (
 	INSERT INTO problems (id, number, category_code, description, address, source, source_ref, geom, h3_15, reported_at,
-		grid_code, community_code, subdistrict_code, district_code, street_code, street_distance_m, frontage_id, chain,
+		grid_code, community_code, subdistrict_code, district_code, street_code, street_distance_m, frontage_id, chain_links,
 		assignee_person_id, assignee_department, assignee_role, status,
 		registered_at, dispatched_at, dispatch_count, time_limit_hours, due_at, resolved_at, closed_at, recurs_of)
 	OVERRIDING SYSTEM VALUE
 	SELECT r.id, '', r.category, r.content, r.address, 'hotline', r.ticket, r.geom, r.h3, r.reported_at,
 		r.grid, CASE WHEN x.c IS NOT NULL THEN left(r.hit, 12) END, CASE WHEN x.sd IS NOT NULL THEN left(r.hit, 9) END,
 		CASE WHEN x.d IS NOT NULL THEN left(r.hit, 6) END, r.street, r.street_m::float8, r.frontage,
-		to_jsonb(array_remove(CASE x.fil
+		chain_store(to_jsonb(array_remove(CASE x.fil
 			WHEN 'frontage_owner' THEN ARRAY[lf.frag, ls.frag, lg.frag, lc.frag, lsd.frag, ld.frag, ldep.frag]
 			WHEN 'street_chief' THEN ARRAY[ls.frag, lf.frag, lg.frag, lc.frag, lsd.frag, ld.frag, ldep.frag]
 			WHEN 'grid_officer' THEN ARRAY[lg.frag, lf.frag, ls.frag, lc.frag, lsd.frag, ld.frag, ldep.frag]
-			ELSE ARRAY[ldep.frag, lf.frag, ls.frag, lg.frag, lc.frag, lsd.frag, ld.frag] END, NULL)),
+			ELSE ARRAY[ldep.frag, lf.frag, ls.frag, lg.frag, lc.frag, lsd.frag, ld.frag] END, NULL))),
 		CASE x.h WHEN 1 THEN x.hf WHEN 2 THEN x.hs WHEN 3 THEN x.hg WHEN 4 THEN x.hc WHEN 5 THEN x.hsd WHEN 6 THEN x.hd END,
 		CASE WHEN x.h = 7 THEN x.hdep END,
 		CASE x.h WHEN 1 THEN 'frontage_owner' WHEN 2 THEN 'street_chief' WHEN 3 THEN 'grid_officer' WHEN 7 THEN 'department'

@@ -77,7 +77,7 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 		lookback         []int32
 	}
 	err = tx.QueryRow(ctx, `
-		SELECT p.status::text, p.version, p.category_code, p.due_at, c.time_limit_hours::float8, p.chain,
+		SELECT p.status::text, p.version, p.category_code, p.due_at, c.time_limit_hours::float8, problem_chain(p.chain_links, p.street_distance_m),
 			p.assignee_person_id, p.assignee_department, p.assignee_role, c.lookback_days
 		FROM problems p JOIN categories c ON c.code = p.category_code WHERE p.id = $1 FOR UPDATE OF p`, id).
 		Scan(&cur.status, &cur.version, &cur.category, &cur.dueAt, &cur.limit, &cur.chain,

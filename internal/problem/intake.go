@@ -125,12 +125,12 @@ WITH pt AS (
 ), ins AS (
 	INSERT INTO problems (category_code, description, address, source, source_ref, idempotency_key,
 		reporter_name, reporter_phone, photos, geom, h3_15, reported_at,
-		grid_code, community_code, subdistrict_code, district_code, street_code, street_distance_m, frontage_id, chain,
+		grid_code, community_code, subdistrict_code, district_code, street_code, street_distance_m, frontage_id, chain_links,
 		assignee_person_id, assignee_department, assignee_role, status,
 		registered_at, dispatched_at, dispatch_count, time_limit_hours, due_at,
 		recurs_of, duplicate_of, rebound_of, number)
 	SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::text[], '{}'), pt.g, $12, $13,
-		$14, $15, $16, $17, $18, $19, $20, $21,
+		$14, $15, $16, $17, $18, $19, $20, chain_store($21::jsonb),
 		$22, $23, $24, CASE WHEN $25 THEN 'dispatched' ELSE 'reported' END::problem_status,
 		CASE WHEN $25 THEN now() END, CASE WHEN $25 THEN now() END, CASE WHEN $25 THEN 1 ELSE 0 END,
 		$26::float8, CASE WHEN $25 THEN work_add(now(), $26::float8 * 60) END,

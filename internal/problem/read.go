@@ -50,7 +50,7 @@ func GetDetail(ctx context.Context, q db.DB, id int64) (Detail, error) {
 			SELECT q.id, f.depth + 1 FROM problems q JOIN fwd f ON q.recurs_of = f.id WHERE f.depth < 1000
 		)
 		SELECT
-			(SELECT chain FROM problems WHERE id = $1),
+			(SELECT problem_chain(chain_links, street_distance_m) FROM problems WHERE id = $1),
 			(SELECT coalesce(jsonb_agg(jsonb_build_object('id', e.id, 'at', e.at, 'actor', e.actor, 'action', e.action,
 				'from', e.from_status, 'to', e.to_status, 'note', e.note,
 				'data', e.data - 'reporter_name' - 'reporter_phone') ORDER BY e.id), '[]')

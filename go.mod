@@ -7,6 +7,7 @@ require (
 	github.com/jackc/tern/v2 v2.3.4
 	github.com/labstack/echo/v4 v4.16.0
 	github.com/paulmach/orb v0.14.0
+	github.com/tidwall/geodesic v1.52.3
 	github.com/uber/h3-go/v4 v4.4.0
 )
 

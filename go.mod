@@ -9,6 +9,7 @@ require (
 	github.com/paulmach/orb v0.14.0
 	github.com/tidwall/geodesic v1.52.3
 	github.com/uber/h3-go/v4 v4.4.0
+	golang.org/x/text v0.41.0
 )
 
 require (
@@ -34,6 +35,5 @@ require (
 	golang.org/x/net v0.56.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.46.0 // indirect
-	golang.org/x/text v0.41.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 )

@@ -1,8 +1,8 @@
 // Package hotline owns the bulk import of 12345 hotline exports: a CSV of
 // tickets becomes problems (source "hotline", source_ref the ticket
 // number) mapped, resolved and dispatched by the same rules as
-// problem.Intake, in a handful of set-based SQL statements over the whole
-// file instead of one round trip per row.
+// problem.Intake, over the whole file at once instead of one round trip
+// per row.
 //
 // # The file
 //
@@ -62,16 +62,19 @@
 //     shared edge) and its community, sub-district and district (code
 //     prefixes of 12, 9 and 6 digits), the nearest street within the
 //     street radius (50 m, geodesic), the frontage unit whose zone covers
-//     the point, the duties valid at reported_at; the chain is stored in
-//     the same JSON as problem.Intake stores it (positions, targets,
-//     holders, vacancies, duty ids, reasons);
+//     the point, the duties valid at reported_at; the chain is stored as
+//     problem.Intake stores it (its links in chain_links, rendered by
+//     problem_chain with positions, targets, holders, vacancies, duty ids,
+//     reasons);
 //   - the handler is the first link someone holds, the category's
 //     first-in-line role leading;
 //   - 处理中: status dispatched; 已办结: status closed with closed_at (and
 //     resolved_at, the export having one completion time);
 //     registered_at = dispatched_at = reported_at, time_limit_hours from
 //     the category, due_at = work_add(reported_at, limit × 60) on the
-//     working-hours calendar;
+//     working-hours calendar (computed in Go on the stored calendar,
+//     workcal.Stored; a row whose deadline would fall beyond the calendar
+//     is rejected);
 //   - a point outside every grid is imported as reported, with no handler
 //     and no deadline, for a dispatcher, as intake does with an unmapped
 //     report; the hotline's status and closing time stay in its event;
@@ -113,12 +116,27 @@
 // # How it runs
 //
 // One transaction, serialised with other hotline imports by an advisory
-// lock: the rows are parsed, checked and given their H3 cell (resolution
-// 15) in Go while they stream into an UNLOGGED staging table through
-// COPY; tickets already stored are dropped; three spatial joins (run in
-// parallel when the pool allows it) map the batch; the links of every
-// chain are built once per target and duty period and looked up per row;
-// recurrences are found with one index probe per nearby cell; one INSERT
-// writes the problems and their events. Result.Phases says where the time
-// went. The working tables are dropped before the commit.
+// lock. The rows are parsed and checked and given their H3 cell
+// (resolution 15) in Go; tickets already stored are skipped (one query
+// over the file's ticket numbers); every row is mapped on an in-memory
+// snapshot of the places (internal/placemap, which reproduces
+// duty.Resolve's PostGIS predicates, on every core); each row's chain is
+// looked up among the links of every target and duty period (one query
+// builds them all, as duty.Resolve writes them) and its deadline computed
+// on the stored working-hours calendar; recurrences are found in a grid
+// of cells per category over the file's closed rows and the stored
+// closed problems of its categories and time span; then one COPY writes
+// the problems and one their events. Result.Phases says where the time
+// went.
+//
+// Foreign keys. Checked row by row, the problems' foreign keys (category,
+// grid, street, frontage unit, assignee, recurrence) cost more than the
+// rest of the write. When the role may set session_replication_role (a
+// superuser, or after GRANT SET ON PARAMETER session_replication_role),
+// the import takes the locks those checks would take — FOR KEY SHARE on
+// every row of the referenced tables, before it reads them, and on the
+// stored problems rows recur on — and writes in replica mode, every value
+// it writes coming from what it read under those locks. Otherwise the
+// triggers check each row (slower; the same result). The heat rollup
+// triggers fire either way (migration 010).
 package hotline

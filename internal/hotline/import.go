@@ -7,14 +7,17 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"runtime"
 	"sort"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/placemap"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
+	"github.com/gridkeeper/gridkeeper/internal/workcal"
 )
 
 // DefaultStreetRadiusM is how far from a point its street may be, as for
@@ -45,7 +48,7 @@ type Options struct {
 	// (default time.Now).
 	Now func() time.Time
 
-	keepStage bool // benchmarks: leave hotline_stage behind for the floor
+	rowByRow bool // tests and benchmarks: keep the per-row foreign-key triggers
 }
 
 // Result is what an import did.
@@ -107,8 +110,8 @@ func (e *RejectedError) Error() string {
 		len(e.Rejections), e.Read, e.Rejections[0])
 }
 
-// lockKey serialises hotline imports (pg_advisory_xact_lock): their
-// working tables have fixed names.
+// lockKey serialises hotline imports (pg_advisory_xact_lock), so that
+// two imports of the same file cannot both find its tickets new.
 const lockKey = 0x67726b686c // "grkhl"
 
 // Import reads a 12345 export from r and imports its rows as problems in
@@ -154,49 +157,43 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 		return res, fmt.Errorf("import problems: begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	for _, sql := range []string{sessionSQL, lz4SQL} {
-		if _, err := tx.Exec(ctx, sql); err != nil {
-			return res, fmt.Errorf("import problems: session: %w", err)
-		}
+	if err := im.begin(ctx, tx); err != nil {
+		return res, fmt.Errorf("import problems: %w", err)
 	}
-	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(lockKey)); err != nil {
-		return res, fmt.Errorf("import problems: lock: %w", err)
-	}
-	if rd.cats, err = loadCategories(ctx, tx); err != nil {
+	if rd.cats, im.cats, err = loadCategories(ctx, tx); err != nil {
 		return res, fmt.Errorf("import problems: categories: %w", err)
 	}
-	if _, err := tx.Exec(ctx, stageSQL); err != nil {
-		return res, fmt.Errorf("import problems: staging table: %w", err)
-	}
-
-	src := &copySource{rd: rd, progress: opt.Progress}
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"hotline_stage"}, stageColumns, src)
-	res.Read, res.Rejections, res.Rejected = rd.read, rd.rejects, len(rd.rejects)
-	if src.err != nil { // pgx reports the source's error only as text
-		var fe *fileError
-		if errors.As(src.err, &fe) {
-			return res, fileRejected(&res, fe)
-		}
-		return res, fmt.Errorf("import problems: %w", src.err)
-	}
+	cfg, err := workcal.Stored(ctx, tx)
 	if err != nil {
-		return res, fmt.Errorf("import problems: stage rows: %w", err)
+		return res, fmt.Errorf("import problems: %w", err)
 	}
-	outside, err := im.calendar(ctx, tx)
-	if err != nil {
+	if im.cal, err = cfg.Compile(); err != nil {
 		return res, fmt.Errorf("import problems: calendar: %w", err)
 	}
-	staged := src.staged - outside
+
+	rows, err := rd.readAll(opt.Progress)
+	res.Read, res.Rejections = rd.read, rd.rejects
+	if err != nil {
+		var fe *fileError
+		if errors.As(err, &fe) {
+			return res, fileRejected(&res, fe)
+		}
+		return res, fmt.Errorf("import problems: %w", err)
+	}
+	im.rows = rows
+	im.calendarRange()
 	res.Rejected = len(res.Rejections)
-	sort.SliceStable(res.Rejections, func(i, j int) bool { return res.Rejections[i].Line < res.Rejections[j].Line })
-	if opt.Strict && len(res.Rejections) > 0 {
+	if opt.Strict && res.Rejected > 0 {
+		sortRejections(res.Rejections)
 		return Result{Read: res.Read, Rejected: res.Rejected, Rejections: res.Rejections},
 			&RejectedError{Read: res.Read, Rejections: res.Rejections}
 	}
 
-	if err := im.run(ctx, tx, staged); err != nil {
+	if err := im.run(ctx, tx); err != nil {
 		return res, fmt.Errorf("import problems: %w", err)
 	}
+	res.Rejected = len(res.Rejections)
+	sortRejections(res.Rejections)
 	im.phase("commit")
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import problems: commit: %w", err)
@@ -205,28 +202,8 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 	return res, nil
 }
 
-// calendar drops the rows reported outside the working-hours calendar,
-// adds them to the rejections and says how many there were.
-func (im *importer) calendar(ctx context.Context, tx pgx.Tx) (int, error) {
-	rows, err := tx.Query(ctx, calendarSQL)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var r Rejection
-		var at time.Time
-		var first, last string
-		if err := rows.Scan(&r.Line, &r.Ticket, &at, &first, &last); err != nil {
-			return 0, err
-		}
-		r.Reason = fmt.Sprintf("bad time: reported_at %s is outside the working-hours calendar (%s to %s), on which its deadline runs",
-			at.Format(time.RFC3339), first, last)
-		im.res.Rejections = append(im.res.Rejections, r)
-		n++
-	}
-	return n, rows.Err()
+func sortRejections(rs []Rejection) {
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].Line < rs[j].Line })
 }
 
 // fileRejected turns a *fileError into the whole file's rejection.
@@ -246,6 +223,11 @@ type importer struct {
 	res     *Result
 	current string
 	last    time.Time
+
+	replica bool // foreign keys checked set-wise (replicaSQL)
+	cats    map[string]*category
+	cal     *workcal.Calendar
+	rows    []row
 }
 
 // phase ends the current phase and begins name ("" ends the last).
@@ -261,130 +243,338 @@ func (im *importer) phase(name string) {
 	}
 }
 
-// exec runs statements, naming what failed.
-func exec(ctx context.Context, tx pgx.Tx, what, sql string, args ...any) error {
-	start := time.Now()
-	tag, err := tx.Exec(ctx, sql, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+// begin sets the transaction up: its settings, the lock that makes
+// imports take turns, and, when the role may, replica mode with the
+// referenced rows locked.
+func (im *importer) begin(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, sessionSQL); err != nil {
+		return fmt.Errorf("session: %w", err)
 	}
-	slog.Debug("import problems", "statement", what, "rows", tag.RowsAffected(), "took", time.Since(start))
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(lockKey)); err != nil {
+		return fmt.Errorf("lock: %w", err)
+	}
+	if err := registerTypes(ctx, tx.Conn()); err != nil {
+		return fmt.Errorf("types: %w", err)
+	}
+	if im.opt.rowByRow {
+		return nil
+	}
+	var may bool
+	if err := tx.QueryRow(ctx, `SELECT has_parameter_privilege('session_replication_role', 'SET')`).Scan(&may); err != nil {
+		return fmt.Errorf("privileges: %w", err)
+	}
+	if !may {
+		slog.Info("import problems: this role may not set session_replication_role; foreign keys are checked row by row (slower)")
+		return nil
+	}
+	if _, err := tx.Exec(ctx, lockRefsSQL); err != nil {
+		return fmt.Errorf("lock referenced rows: %w", err)
+	}
+	if _, err := tx.Exec(ctx, replicaSQL); err != nil {
+		return fmt.Errorf("replica mode: %w", err)
+	}
+	im.replica = true
 	return nil
 }
 
-// run maps, resolves, dispatches and writes the staged rows.
-func (im *importer) run(ctx context.Context, tx pgx.Tx, staged int) error {
+// calendarRange rejects the rows reported outside the working-hours
+// calendar, on which no deadline can be set.
+func (im *importer) calendarRange() {
+	lo, hi := im.cal.Span()
+	for i := range im.rows {
+		r := &im.rows[i]
+		if r.reportedAt.Before(lo) || !r.reportedAt.Before(hi) {
+			r.skip = true
+			im.reject(r, fmt.Sprintf("bad time: reported_at %s is outside the working-hours calendar (%s to %s), on which its deadline runs",
+				r.reportedAt.UTC().Format(time.RFC3339), im.cal.First(), im.cal.Last()))
+		}
+	}
+}
+
+func (im *importer) reject(r *row, reason string) {
+	r.skip = true
+	im.res.Rejections = append(im.res.Rejections, Rejection{Line: r.line, Ticket: r.ticket, Reason: reason})
+}
+
+// run skips what is stored, maps, resolves, links and writes the rows.
+func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	res := im.res
 	im.phase("skip imported")
-	var existing int64
-	if err := tx.QueryRow(ctx, existingSQL).Scan(&existing); err != nil {
+	if err := im.skipImported(ctx, tx); err != nil {
 		return fmt.Errorf("skip imported tickets: %w", err)
 	}
-	res.AlreadyImported = int(existing)
-	if staged-res.AlreadyImported == 0 {
-		return im.drop(ctx, tx)
+	if im.count() == 0 {
+		return nil
 	}
 
 	im.phase("map")
-	if err := exec(ctx, tx, "working copies", placesSQL); err != nil {
-		return err
+	snap, err := placemap.Load(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("places: %w", err)
 	}
-	if err := exec(ctx, tx, "street radius", streetRadiusSQL, fmt.Sprint(im.opt.StreetRadiusM)); err != nil {
-		return err
-	}
-	for _, j := range []struct{ what, sql string }{
-		{"grids", importGridJoin}, {"streets", importStreetJoin}, {"frontages", frontageJoinSQL}, {"rows", rowsSQL},
-	} {
-		if err := exec(ctx, tx, "map "+j.what, j.sql); err != nil {
-			return err
-		}
-	}
+	im.mapRows(snap)
 
 	im.phase("resolve")
-	l := chainLayouts()
-	if err := exec(ctx, tx, "chain layouts", layoutSQL); err != nil {
-		return err
+	ss, _, err := loadSpans(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("chain links: %w", err)
 	}
-	if err := exec(ctx, tx, "chain layouts", layoutFillSQL, l.mask, l.fil, l.pos[0], l.pos[1], l.pos[2], l.pos[3], l.pos[4], l.pos[5], l.pos[6]); err != nil {
-		return err
+	sort.SliceStable(im.rows, func(i, j int) bool { // ids in reporting order
+		a, b := &im.rows[i], &im.rows[j]
+		if !a.reportedAt.Equal(b.reportedAt) {
+			return a.reportedAt.Before(b.reportedAt)
+		}
+		return a.line < b.line
+	})
+	for i := range im.rows {
+		r := &im.rows[i]
+		if r.skip {
+			continue
+		}
+		cat := im.cats[r.category]
+		r.res = resolve(r, cat, ss)
+		if r.grid != "" {
+			due, err := im.cal.Add(r.reportedAt, cat.limitHours*60)
+			if err != nil {
+				im.reject(r, fmt.Sprintf("bad time: its deadline (%g working hours after reported_at %s) falls beyond the working-hours calendar, which ends on %s",
+					cat.limitHours, r.reportedAt.UTC().Format(time.RFC3339), im.cal.Last()))
+				continue
+			}
+			r.due = &due
+		}
 	}
-	if err := exec(ctx, tx, "links", linksSQL); err != nil {
-		return err
+	if err := im.assignIDs(ctx, tx); err != nil {
+		return fmt.Errorf("ids: %w", err)
 	}
-	if err := exec(ctx, tx, "links in position", fragsSQL); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "analyze", linksIndexSQL); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "chains", refsSQL); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "analyze", refsAnalyzeSQL); err != nil {
-		return err
+	if _, err := storeLinks(ctx, tx, ss); err != nil {
+		return fmt.Errorf("store chain links: %w", err)
 	}
 
 	im.phase("recurrences")
-	var maxLat float64
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(abs(lat)), 0) FROM hotline_rows`).Scan(&maxLat); err != nil {
-		return fmt.Errorf("latitudes: %w", err)
-	}
-	if err := exec(ctx, tx, "recurrence cells", cellsSQL); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "recurrence cells", cellsFillSQL, math.Min(maxLat, 88)); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "recurrence candidates", candidatesSQL); err != nil {
-		return err
-	}
-	if err := exec(ctx, tx, "recurrences", recurSQL); err != nil {
-		return err
+	if err := im.recurrences(ctx, tx); err != nil {
+		return fmt.Errorf("recurrences: %w", err)
 	}
 
 	im.phase("insert")
-	note := "imported from " + im.opt.Source
-	if err := exec(ctx, tx, "insert problems", insertSQL, im.opt.Actor, note); err != nil {
+	if im.replica {
+		if err := im.lockRecurred(ctx, tx); err != nil {
+			return err
+		}
+	}
+	start := time.Now()
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, problemColumns, &problemSource{rows: im.rows, cats: im.cats})
+	if err != nil {
+		return fmt.Errorf("write problems: %w", err)
+	}
+	slog.Debug("import problems", "wrote", "problems", "rows", n, "took", time.Since(start))
+	start = time.Now()
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"problem_events"}, eventColumns,
+		&eventSource{rows: im.rows, actor: im.opt.Actor, note: "imported from " + im.opt.Source}); err != nil {
+		return fmt.Errorf("write events: %w", err)
+	}
+	slog.Debug("import problems", "wrote", "events", "took", time.Since(start))
+	for i := range im.rows {
+		r := &im.rows[i]
+		switch {
+		case r.skip:
+		case r.grid == "":
+			res.Unmapped++
+		case r.closedAt != nil:
+			res.Closed++
+		default:
+			res.Dispatched++
+		}
+		if !r.skip && r.recursOf != 0 {
+			res.Recurrences++
+		}
+	}
+	res.Imported = int(n)
+	return nil
+}
+
+// count is the number of rows still to import.
+func (im *importer) count() int {
+	n := 0
+	for i := range im.rows {
+		if !im.rows[i].skip {
+			n++
+		}
+	}
+	return n
+}
+
+// skipImported drops the tickets already stored; importing a file again
+// adds nothing.
+func (im *importer) skipImported(ctx context.Context, tx pgx.Tx) error {
+	tickets := make([]string, 0, len(im.rows))
+	for i := range im.rows {
+		if !im.rows[i].skip {
+			tickets = append(tickets, im.rows[i].ticket)
+		}
+	}
+	rows, err := tx.Query(ctx, existingSQL, tickets)
+	if err != nil {
 		return err
 	}
-	var disp, closed, unmapped, recur int64
-	if err := tx.QueryRow(ctx, countSQL).Scan(&disp, &closed, &unmapped, &recur); err != nil {
-		return fmt.Errorf("count: %w", err)
+	stored := map[string]bool{}
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return err
+		}
+		stored[t] = true
 	}
-	res.Dispatched, res.Closed, res.Unmapped, res.Recurrences = int(disp), int(closed), int(unmapped), int(recur)
-	res.Imported = res.Dispatched + res.Closed + res.Unmapped
-	return im.drop(ctx, tx)
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range im.rows {
+		if r := &im.rows[i]; !r.skip && stored[r.ticket] {
+			r.skip = true
+			im.res.AlreadyImported++
+		}
+	}
+	return nil
 }
 
-// drop removes the working tables before the commit.
-func (im *importer) drop(ctx context.Context, tx pgx.Tx) error {
-	sql := dropSQL
-	if !im.opt.keepStage {
-		sql += ", hotline_stage"
+// mapRows maps every row on the snapshot, on every core.
+func (im *importer) mapRows(snap *placemap.Snapshot) {
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	chunk := (len(im.rows) + workers - 1) / workers
+	for w := range workers {
+		lo, hi := w*chunk, min((w+1)*chunk, len(im.rows))
+		if lo >= hi {
+			break
+		}
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				r := &im.rows[i]
+				if r.skip {
+					continue
+				}
+				m := snap.Map(r.lon, r.lat, im.opt.StreetRadiusM)
+				r.grid, r.hit, r.hitLevel, r.frontage = m.Grid, m.Hit, m.HitLevel, m.Frontage
+				if m.Street != "" {
+					r.street, r.streetM = m.Street, round1(m.StreetM)
+				}
+			}
+		})
 	}
-	return exec(ctx, tx, "drop working tables", sql)
+	wg.Wait()
 }
 
-// loadCategories reads every category's code, name and whether it is in
-// use.
-func loadCategories(ctx context.Context, tx pgx.Tx) (*catIndex, error) {
-	rows, err := tx.Query(ctx, `SELECT code, name, active FROM categories ORDER BY code`)
+// assignIDs takes the rows' ids from the problems sequence, in reporting
+// order.
+func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, idsSQL, im.count())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	ci := &catIndex{byCode: map[string]catInfo{}, byName: map[string][]catInfo{}}
+	i := 0
 	for rows.Next() {
-		var code, name string
-		var active bool
-		if err := rows.Scan(&code, &name, &active); err != nil {
-			return nil, err
+		for i < len(im.rows) && im.rows[i].skip {
+			i++
 		}
-		ci.byCode[code] = catInfo{code: code, active: active}
-		name = strings.TrimSpace(name)
-		ci.byName[name] = append(ci.byName[name], catInfo{code: code, active: active})
+		if err := rows.Scan(&im.rows[i].id); err != nil {
+			return err
+		}
+		i++
 	}
-	return ci, rows.Err()
+	return rows.Err()
 }
 
-func sprintf(format string, a ...any) string { return fmt.Sprintf(format, a...) }
+// recurrences links each row to the problem it recurs on (see recur.go).
+func (im *importer) recurrences(ctx context.Context, tx pgx.Tx) error {
+	maxLat := 0.0
+	var first, last time.Time
+	maxDays := 0
+	idx := map[string]*recurIndex{}
+	for i := range im.rows {
+		r := &im.rows[i]
+		if r.skip {
+			continue
+		}
+		maxLat = max(maxLat, math.Abs(r.lat))
+		if first.IsZero() || r.reportedAt.Before(first) {
+			first = r.reportedAt
+		}
+		if r.reportedAt.After(last) {
+			last = r.reportedAt
+		}
+		maxDays = max(maxDays, im.cats[r.category].recurDays)
+	}
+	for i := range im.rows {
+		r := &im.rows[i]
+		if !r.skip && idx[r.category] == nil {
+			idx[r.category] = newRecurIndex(im.cats[r.category], maxLat)
+		}
+	}
+	cats := make([]string, 0, len(idx))
+	for c := range idx {
+		cats = append(cats, c)
+	}
+	rows, err := tx.Query(ctx, candidatesSQL, cats, first.AddDate(0, 0, -maxDays), last)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var c candidate
+		var cat string
+		if err := rows.Scan(&c.id, &cat, &c.closedAt, &c.lon, &c.lat); err != nil {
+			rows.Close()
+			return err
+		}
+		idx[cat].add(c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range im.rows {
+		r := &im.rows[i]
+		if !r.skip && r.grid != "" && r.closedAt != nil {
+			idx[r.category].add(candidate{id: r.id, closedAt: *r.closedAt, lon: r.lon, lat: r.lat})
+		}
+	}
+	for _, x := range idx {
+		x.sort()
+	}
+	for i := range im.rows {
+		if r := &im.rows[i]; !r.skip {
+			r.recursOf = idx[r.category].find(r)
+		}
+	}
+	return nil
+}
+
+// lockRecurred locks the stored problems the rows recur on, as the
+// foreign key's trigger would (replica mode).
+func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
+	mine := map[int64]bool{}
+	for i := range im.rows {
+		if !im.rows[i].skip {
+			mine[im.rows[i].id] = true
+		}
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for i := range im.rows {
+		r := &im.rows[i]
+		if !r.skip && r.recursOf != 0 && !mine[r.recursOf] && !seen[r.recursOf] {
+			seen[r.recursOf] = true
+			ids = append(ids, r.recursOf)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRow(ctx, lockProblemsSQL, ids).Scan(&n); err != nil {
+		return fmt.Errorf("lock recurred problems: %w", err)
+	}
+	if n != len(ids) {
+		return fmt.Errorf("lock recurred problems: %d of the %d problems rows recur on are gone; run the import again", len(ids)-n, len(ids))
+	}
+	return nil
+}

@@ -56,7 +56,14 @@ func get(t *testing.T, db db.DB, where string, arg any) stored {
 	return s
 }
 
+// The same rows land the same way whether the foreign keys are checked
+// set-wise (replica mode, the default for a role that may) or row by row.
 func TestImportMapsResolvesAndDispatchesAsIntakeDoes(t *testing.T) {
+	t.Run("set-wise", func(t *testing.T) { importLikeIntake(t, false) })
+	t.Run("row-by-row", func(t *testing.T) { importLikeIntake(t, true) })
+}
+
+func importLikeIntake(t *testing.T, rowByRow bool) {
 	d := setup(t)
 	ctx := context.Background()
 	// Each row and what problem.Intake decides for the same point,
@@ -79,7 +86,11 @@ func TestImportMapsResolvesAndDispatchesAsIntakeDoes(t *testing.T) {
 	for _, r := range rows {
 		csv += fmt.Sprintf("%s,%s,%s,%.6f,%.6f,测试地址,内容 %s,%s,%s\n", r.ticket, r.at, r.category, r.lon, r.lat, r.ticket, r.status, r.closedAt)
 	}
-	res := mustImport(t, d, csv, hotline.Options{Actor: "tester"})
+	opt := hotline.Options{Actor: "tester"}
+	if rowByRow {
+		hotline.RowByRow(&opt)
+	}
+	res := mustImport(t, d, csv, opt)
 	if res.Read != 7 || res.Imported != 7 || res.Dispatched != 4 || res.Closed != 2 || res.Unmapped != 1 || res.Rejected != 0 {
 		t.Fatalf("result %+v", res)
 	}

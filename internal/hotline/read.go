@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -83,7 +85,7 @@ func (c *catIndex) lookup(s string) (string, string) {
 	return "", fmt.Sprintf("unknown category %q (neither the code nor the name of a category)", s)
 }
 
-// row is one accepted row, ready for COPY.
+// row is one accepted row and, as the import goes on, what it becomes.
 type row struct {
 	line       int
 	ticket     string
@@ -94,17 +96,19 @@ type row struct {
 	address    string
 	content    string
 	closedAt   *time.Time
-}
 
-// stageColumns are the staging table's copied columns, in values order.
-var stageColumns = []string{"line", "ticket", "reported_at", "category", "lon", "lat", "h3", "address", "content", "closed_at"}
+	checked bool // parse checked every field (and so the ticket is compared with the others)
+	skip    bool // already imported, or rejected after reading
 
-func (r *row) values(buf []any) []any {
-	var closed any
-	if r.closedAt != nil {
-		closed = *r.closedAt
-	}
-	return append(buf[:0], int32(r.line), r.ticket, r.reportedAt, r.category, r.lon, r.lat, r.cell, r.address, r.content, closed)
+	// mapping (placemap.Result)
+	grid, hit, hitLevel, street string
+	streetM                     float64 // rounded to 0.1 m
+	frontage                    int64
+
+	id       int64
+	res      resolved
+	due      *time.Time
+	recursOf int64
 }
 
 // reader turns the file into checked rows.
@@ -196,17 +200,23 @@ func csvError(err error) error {
 	return fmt.Errorf("read: %w", err)
 }
 
-// next returns the next accepted row; rejected rows are recorded and
-// skipped. ok is false after the last row; an error stops the import
-// (a *fileError when the file cannot be read).
-func (rd *reader) next(r *row) (bool, error) {
+// record is one non-blank CSV record and the line it starts on.
+type record struct {
+	line   int
+	fields []string
+}
+
+// nextRecord returns the next non-blank record, its fields copied; ok is
+// false after the last. An error stops the import (a *fileError when the
+// file cannot be read).
+func (rd *reader) nextRecord() (record, bool, error) {
 	for {
 		rec, err := rd.cr.Read()
 		if err == io.EOF {
-			return false, nil
+			return record{}, false, nil
 		}
 		if err != nil {
-			return false, csvError(err)
+			return record{}, false, csvError(err)
 		}
 		line, _ := rd.cr.FieldPos(0)
 		if blank(rec) {
@@ -215,17 +225,13 @@ func (rd *reader) next(r *row) (bool, error) {
 		rd.read++
 		for _, f := range rec {
 			if !utf8.ValidString(f) {
-				return false, &fileError{line: line, reason: notUTF8([]byte(f))}
+				return record{}, false, &fileError{line: line, reason: notUTF8([]byte(f))}
 			}
 			if rd.gbk && strings.ContainsRune(f, utf8.RuneError) {
-				return false, &fileError{line: line, reason: "bytes that are not GBK: is the file in another encoding?"}
+				return record{}, false, &fileError{line: line, reason: "bytes that are not GBK: is the file in another encoding?"}
 			}
 		}
-		if reason := rd.parse(rec, line, r); reason != "" {
-			rd.rejects = append(rd.rejects, Rejection{Line: line, Ticket: r.ticket, Reason: reason})
-			continue
-		}
-		return true, nil
+		return record{line: line, fields: slices.Clone(rec)}, true, nil
 	}
 }
 
@@ -330,11 +336,7 @@ func (rd *reader) parse(rec []string, line int, r *row) string {
 		}
 	}
 
-	if first, dup := rd.tickets[r.ticket]; dup {
-		bad("duplicate ticket, first at line %d", first)
-	} else if len(reasons) == 0 {
-		rd.tickets[r.ticket] = line
-	}
+	r.checked = true
 	return strings.Join(reasons, "; ")
 }
 
@@ -375,33 +377,82 @@ func (rd *reader) coordinates(lonText, latText string, r *row) string {
 	return ""
 }
 
-// copySource feeds CopyFrom from the reader, one checked row at a time.
-type copySource struct {
-	rd       *reader
-	progress *progress.Reporter
-	row      row
-	vals     []any
-	err      error
-	staged   int
-}
-
-func (s *copySource) Next() bool {
-	before := s.rd.read
-	ok, err := s.rd.next(&s.row)
-	s.progress.Add(int64(s.rd.read - before))
-	if err != nil {
-		s.err = err
-		return false
+// readAll reads every row of the file, counting them on p. Records are
+// read in order; checking them (times, categories, coordinates and their
+// H3 cell) runs on every core, in batches; tickets repeated in the file
+// are found in file order.
+func (rd *reader) readAll(p *progress.Reporter) ([]row, error) {
+	const batchSize = 2048
+	type batch struct {
+		recs    []record
+		rows    []row
+		reasons []string
+		done    chan struct{}
 	}
-	if ok {
-		s.staged++
+	workers := runtime.GOMAXPROCS(0)
+	todo := make(chan *batch, 2*workers)
+	inOrder := make(chan *batch, 4*workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for b := range todo {
+				b.rows = make([]row, len(b.recs))
+				b.reasons = make([]string, len(b.recs))
+				for i, rec := range b.recs {
+					b.reasons[i] = rd.parse(rec.fields, rec.line, &b.rows[i])
+				}
+				close(b.done)
+			}
+		})
 	}
-	return ok
+	var readErr error
+	go func() { // the reader: records in file order, in batches
+		defer close(todo)
+		defer close(inOrder)
+		for {
+			b := &batch{done: make(chan struct{})}
+			for len(b.recs) < batchSize {
+				rec, ok, err := rd.nextRecord()
+				if err != nil {
+					readErr = err
+					break
+				}
+				if !ok {
+					break
+				}
+				b.recs = append(b.recs, rec)
+			}
+			if len(b.recs) == 0 {
+				return
+			}
+			todo <- b
+			inOrder <- b
+			if readErr != nil || len(b.recs) < batchSize {
+				return
+			}
+		}
+	}()
+	var rows []row
+	for b := range inOrder {
+		<-b.done
+		for i := range b.rows {
+			r, reason := b.rows[i], b.reasons[i]
+			if first, dup := rd.tickets[r.ticket]; dup && r.checked {
+				if reason != "" {
+					reason += "; "
+				}
+				reason += fmt.Sprintf("duplicate ticket, first at line %d", first)
+			} else if reason == "" {
+				rd.tickets[r.ticket] = r.line
+			}
+			if reason != "" {
+				rd.rejects = append(rd.rejects, Rejection{Line: r.line, Ticket: r.ticket, Reason: reason})
+				continue
+			}
+			rows = append(rows, r)
+		}
+		p.Add(int64(len(b.rows)))
+	}
+	wg.Wait()
+	return rows, readErr
 }
-
-func (s *copySource) Values() ([]any, error) {
-	s.vals = s.row.values(s.vals)
-	return s.vals, nil
-}
-
-func (s *copySource) Err() error { return s.err }

@@ -1,0 +1,95 @@
+package hotline
+
+import (
+	"math"
+	"sort"
+	"time"
+
+	"github.com/tidwall/geodesic"
+)
+
+// Recurrence as problem.Intake links it: a row recurs on the most
+// recently closed problem (then the highest id) of its category that
+// closed at or before the row was reported and less than recur_days
+// before, within recur_radius_m (geodesic, WGS 84) — among the file's rows
+// inside a grid as well as the problems already stored.
+
+// candidate is a closed problem a row may recur on.
+type candidate struct {
+	id       int64
+	closedAt time.Time
+	lon, lat float64
+}
+
+// recurIndex holds the candidates of one category in square cells whose
+// side is twice the category's radius (in degrees, generous at the
+// batch's highest latitude), so that every point within the radius of a
+// row lies in the 2 × 2 block of cells nearest the row. Each cell's
+// candidates are in closing order.
+type recurIndex struct {
+	radius float64
+	days   int
+	side   float64
+	cells  map[[2]int64][]candidate
+}
+
+func newRecurIndex(cat *category, maxLat float64) *recurIndex {
+	c := math.Cos(math.Min(maxLat+1, 89.9) * math.Pi / 180)
+	return &recurIndex{radius: cat.recurM, days: cat.recurDays, side: 2 * cat.recurM / (110000 * c), cells: map[[2]int64][]candidate{}}
+}
+
+func (x *recurIndex) add(c candidate) {
+	k := [2]int64{int64(math.Floor((c.lon + 180) / x.side)), int64(math.Floor((c.lat + 90) / x.side))}
+	x.cells[k] = append(x.cells[k], c)
+}
+
+func (x *recurIndex) sort() {
+	for _, list := range x.cells {
+		sort.Slice(list, func(i, j int) bool {
+			if !list[i].closedAt.Equal(list[j].closedAt) {
+				return list[i].closedAt.Before(list[j].closedAt)
+			}
+			return list[i].id < list[j].id
+		})
+	}
+}
+
+// find returns the id the row recurs on, or 0.
+func (x *recurIndex) find(r *row) int64 {
+	i0 := int64(math.Floor((r.lon+180)/x.side - 0.5))
+	j0 := int64(math.Floor((r.lat+90)/x.side - 0.5))
+	since := r.reportedAt.AddDate(0, 0, -x.days)
+	var best *candidate
+	for di := int64(0); di < 2; di++ {
+		for dj := int64(0); dj < 2; dj++ {
+			list := x.cells[[2]int64{i0 + di, j0 + dj}]
+			// the first candidate closed after the row was reported
+			n := sort.Search(len(list), func(i int) bool { return list[i].closedAt.After(r.reportedAt) })
+			for i := n - 1; i >= 0; i-- {
+				c := &list[i]
+				if !c.closedAt.After(since) {
+					break
+				}
+				if best != nil && (c.closedAt.Before(best.closedAt) || c.closedAt.Equal(best.closedAt) && c.id < best.id) {
+					break // nothing further back in this cell can win
+				}
+				if c.id != r.id && within(r.lon, r.lat, c.lon, c.lat, x.radius) {
+					best = c
+					break
+				}
+			}
+		}
+	}
+	if best == nil {
+		return 0
+	}
+	return best.id
+}
+
+// within says whether two points are at most m metres apart on the WGS 84
+// ellipsoid, as ST_DWithin on geography decides.
+func within(lon1, lat1, lon2, lat2, m float64) bool {
+	var s12 float64
+	geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, &s12, nil, nil)
+	return s12 <= m
+}

@@ -1,0 +1,175 @@
+package hotline
+
+// Writing: the problems and their import events, each with one COPY.
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+)
+
+// registerTypes teaches the connection the types pgx does not know:
+// geometry (sent as EWKB, which geometry_recv reads) and the
+// problem_status enum.
+func registerTypes(ctx context.Context, conn *pgx.Conn) error {
+	tm := conn.TypeMap()
+	if _, ok := tm.TypeForName("problem_status"); !ok {
+		t, err := conn.LoadType(ctx, "problem_status")
+		if err != nil {
+			return err
+		}
+		tm.RegisterType(t)
+	}
+	if _, ok := tm.TypeForName("geometry"); !ok {
+		var oid uint32
+		if err := conn.QueryRow(ctx, `SELECT 'geometry'::regtype::oid`).Scan(&oid); err != nil {
+			return err
+		}
+		tm.RegisterType(&pgtype.Type{Name: "geometry", OID: oid, Codec: pgtype.ByteaCodec{}})
+	}
+	return nil
+}
+
+// ewkbPoint is a point with SRID 4326 as extended WKB (little endian).
+func ewkbPoint(buf []byte, lon, lat float64) []byte {
+	buf = append(buf[:0], 1)
+	buf = binary.LittleEndian.AppendUint32(buf, 1|0x20000000)
+	buf = binary.LittleEndian.AppendUint32(buf, 4326)
+	buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(lon))
+	return binary.LittleEndian.AppendUint64(buf, math.Float64bits(lat))
+}
+
+// status is what an imported row becomes: reported (outside every grid),
+// closed or dispatched.
+func (r *row) status() string {
+	switch {
+	case r.grid == "":
+		return "reported"
+	case r.closedAt != nil:
+		return "closed"
+	}
+	return "dispatched"
+}
+
+// problemSource feeds the problems COPY.
+type problemSource struct {
+	rows []row
+	cats map[string]*category
+	i    int
+	vals []any
+}
+
+func (s *problemSource) Next() bool {
+	for s.i < len(s.rows) {
+		s.i++
+		if !s.rows[s.i-1].skip {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *problemSource) Values() ([]any, error) {
+	r := &s.rows[s.i-1]
+	mapped := r.grid != ""
+	var regAt, dispAt, due, resolvedAt, closedAt any
+	var role any
+	dispatches := int32(0)
+	if mapped {
+		regAt, dispAt, dispatches = r.reportedAt, r.reportedAt, 1
+		if r.due != nil {
+			due = *r.due
+		}
+		if r.closedAt != nil {
+			resolvedAt, closedAt = *r.closedAt, *r.closedAt
+		}
+	}
+	if r.res.handler > 0 {
+		role = handlerRoles[r.res.handler-1]
+	}
+	var street, streetM, frontage, recurs any
+	if r.street != "" {
+		street, streetM = r.street, r.streetM
+	}
+	if r.frontage != 0 {
+		frontage = r.frontage
+	}
+	if r.recursOf != 0 {
+		recurs = r.recursOf
+	}
+	s.vals = append(s.vals[:0],
+		r.id, number(r.reportedAt, r.id), r.category, r.content, r.address, "hotline", r.ticket,
+		ewkbPoint(nil, r.lon, r.lat), r.cell, r.reportedAt,
+		nullText(r.grid), nullText(r.res.community), nullText(r.res.subdistrict), nullText(r.res.district),
+		street, streetM, frontage, r.res.chain,
+		r.res.person, r.res.department, role, r.status(),
+		regAt, dispAt, dispatches, s.cats[r.category].limitHours, due, resolvedAt, closedAt, recurs)
+	return s.vals, nil
+}
+
+func (s *problemSource) Err() error { return nil }
+
+// eventSource feeds the COPY of the import events: one per problem, by
+// the importer, naming the line, the ticket, the hotline's status and the
+// handler.
+type eventSource struct {
+	rows        []row
+	actor, note string
+	i           int
+	vals        []any
+}
+
+func (s *eventSource) Next() bool {
+	for s.i < len(s.rows) {
+		s.i++
+		if !s.rows[s.i-1].skip {
+			return true
+		}
+	}
+	return false
+}
+
+// eventData is the event's data, in jsonb_build_object's terms.
+type eventData struct {
+	Line       int        `json:"line"`
+	Ticket     string     `json:"ticket"`
+	Status     string     `json:"hotline_status"`
+	ClosedAt   *time.Time `json:"hotline_closed_at"`
+	Person     *int64     `json:"assignee_person_id"`
+	Department *string    `json:"assignee_department"`
+	Role       *string    `json:"role"`
+}
+
+func (s *eventSource) Values() ([]any, error) {
+	r := &s.rows[s.i-1]
+	d := eventData{Line: r.line, Ticket: r.ticket, Status: "open", Person: r.res.person, Department: r.res.department}
+	if r.closedAt != nil {
+		d.Status = "closed"
+		t := r.closedAt.UTC()
+		d.ClosedAt = &t
+	}
+	if r.res.handler > 0 {
+		d.Role = &handlerRoles[r.res.handler-1]
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("event of line %d: %w", r.line, err)
+	}
+	s.vals = append(s.vals[:0], r.id, s.actor, "import", r.status(), s.note, json.RawMessage(b))
+	return s.vals, nil
+}
+
+func (s *eventSource) Err() error { return nil }
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -151,6 +151,10 @@ work_mem = 32MB
 maintenance_work_mem = 256MB
 synchronous_commit = off
 timezone = 'UTC'
+# a bulk import writes about 2 GB of WAL per million problems: no
+# checkpoint (and no full-page images after it) in the middle of one
+max_wal_size = 4GB
+checkpoint_timeout = 15min
 `, port, c.Socket)
 	f, err := os.OpenFile(filepath.Join(c.PGData, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {

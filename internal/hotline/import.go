@@ -326,43 +326,25 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		}
 		return a.line < b.line
 	})
-	for i := range im.rows {
-		r := &im.rows[i]
-		if r.skip {
-			continue
-		}
-		cat := im.cats[r.category]
-		r.res = resolve(r, cat, ss)
-		if r.grid != "" {
-			due, err := im.cal.Add(r.reportedAt, cat.limitHours*60)
-			if err != nil {
-				im.reject(r, fmt.Sprintf("bad time: its deadline (%g working hours after reported_at %s) falls beyond the working-hours calendar, which ends on %s",
-					cat.limitHours, r.reportedAt.UTC().Format(time.RFC3339), im.cal.Last()))
-				continue
-			}
-			r.due = &due
-		}
-	}
 	if err := im.assignIDs(ctx, tx); err != nil {
 		return fmt.Errorf("ids: %w", err)
 	}
-	if _, err := storeLinks(ctx, tx, ss); err != nil {
-		return fmt.Errorf("store chain links: %w", err)
-	}
 
 	im.phase("recurrences")
-	if err := im.recurrences(ctx, tx); err != nil {
+	idx, err := im.recurIndex(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("recurrences: %w", err)
 	}
 
+	// Each row's chain, handler and recurrence are found as COPY asks
+	// for the row, while the server writes the rows before it.
 	im.phase("insert")
-	if im.replica {
-		if err := im.lockRecurred(ctx, tx); err != nil {
-			return err
-		}
-	}
 	start := time.Now()
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, problemColumns, &problemSource{rows: im.rows, cats: im.cats})
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, problemColumns,
+		&problemSource{rows: im.rows, cats: im.cats, link: func(r *row) {
+			r.res = resolve(r, im.cats[r.category], ss)
+			r.recursOf = idx[r.category].find(r)
+		}})
 	if err != nil {
 		return fmt.Errorf("write problems: %w", err)
 	}
@@ -373,6 +355,14 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("write events: %w", err)
 	}
 	slog.Debug("import problems", "wrote", "events", "took", time.Since(start))
+	if _, err := storeLinks(ctx, tx, ss); err != nil {
+		return fmt.Errorf("store chain links: %w", err)
+	}
+	if im.replica {
+		if err := im.lockRecurred(ctx, tx); err != nil {
+			return err
+		}
+	}
 	for i := range im.rows {
 		r := &im.rows[i]
 		switch {
@@ -457,10 +447,22 @@ func (im *importer) mapRows(snap *placemap.Snapshot) {
 				if m.Street != "" {
 					r.street, r.streetM = m.Street, round1(m.StreetM)
 				}
+				if r.grid != "" {
+					if due, err := im.cal.Add(r.reportedAt, im.cats[r.category].limitHours*60); err == nil {
+						r.due = &due
+					}
+				}
 			}
 		})
 	}
 	wg.Wait()
+	for i := range im.rows {
+		r := &im.rows[i]
+		if !r.skip && r.grid != "" && r.due == nil {
+			im.reject(r, fmt.Sprintf("bad time: its deadline (%g working hours after reported_at %s) falls beyond the working-hours calendar, which ends on %s",
+				im.cats[r.category].limitHours, r.reportedAt.UTC().Format(time.RFC3339), im.cal.Last()))
+		}
+	}
 }
 
 // assignIDs takes the rows' ids from the problems sequence, in reporting
@@ -484,8 +486,10 @@ func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
 	return rows.Err()
 }
 
-// recurrences links each row to the problem it recurs on (see recur.go).
-func (im *importer) recurrences(ctx context.Context, tx pgx.Tx) error {
+// recurIndex indexes, per category, what the rows can recur on (see
+// recur.go): the file's closed rows inside a grid and the stored closed
+// problems of the file's categories and time span.
+func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recurIndex, error) {
 	maxLat := 0.0
 	var first, last time.Time
 	maxDays := 0
@@ -503,33 +507,31 @@ func (im *importer) recurrences(ctx context.Context, tx pgx.Tx) error {
 			last = r.reportedAt
 		}
 		maxDays = max(maxDays, im.cats[r.category].recurDays)
-	}
-	for i := range im.rows {
-		r := &im.rows[i]
-		if !r.skip && idx[r.category] == nil {
-			idx[r.category] = newRecurIndex(im.cats[r.category], maxLat)
+		if idx[r.category] == nil {
+			idx[r.category] = nil // placeholder: the radius needs maxLat
 		}
 	}
 	cats := make([]string, 0, len(idx))
 	for c := range idx {
+		idx[c] = newRecurIndex(im.cats[c], maxLat)
 		cats = append(cats, c)
 	}
 	rows, err := tx.Query(ctx, candidatesSQL, cats, first.AddDate(0, 0, -maxDays), last)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for rows.Next() {
 		var c candidate
 		var cat string
 		if err := rows.Scan(&c.id, &cat, &c.closedAt, &c.lon, &c.lat); err != nil {
 			rows.Close()
-			return err
+			return nil, err
 		}
 		idx[cat].add(c)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	for i := range im.rows {
 		r := &im.rows[i]
@@ -540,18 +542,15 @@ func (im *importer) recurrences(ctx context.Context, tx pgx.Tx) error {
 	for _, x := range idx {
 		x.sort()
 	}
-	for i := range im.rows {
-		if r := &im.rows[i]; !r.skip {
-			r.recursOf = idx[r.category].find(r)
-		}
-	}
-	return nil
+	return idx, nil
 }
 
 // lockRecurred locks the stored problems the rows recur on, as the
-// foreign key's trigger would (replica mode).
+// foreign key's trigger would (replica mode), and checks they are all
+// still there. Problems are never deleted; should one have been meanwhile,
+// the import fails and writes nothing.
 func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
-	mine := map[int64]bool{}
+	mine := make(map[int64]bool, len(im.rows))
 	for i := range im.rows {
 		if !im.rows[i].skip {
 			mine[im.rows[i].id] = true
@@ -574,7 +573,7 @@ func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("lock recurred problems: %w", err)
 	}
 	if n != len(ids) {
-		return fmt.Errorf("lock recurred problems: %d of the %d problems rows recur on are gone; run the import again", len(ids)-n, len(ids))
+		return fmt.Errorf("lock recurred problems: %d of the %d stored problems rows recur on are gone; run the import again", len(ids)-n, len(ids))
 	}
 	return nil
 }

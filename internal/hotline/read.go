@@ -18,8 +18,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/uber/h3-go/v4"
-
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
@@ -92,7 +90,6 @@ type row struct {
 	reportedAt time.Time
 	category   string
 	lon, lat   float64
-	cell       int64
 	address    string
 	content    string
 	closedAt   *time.Time
@@ -340,7 +337,7 @@ func (rd *reader) parse(rec []string, line int, r *row) string {
 	return strings.Join(reasons, "; ")
 }
 
-// coordinates parses lon and lat into r and computes the H3 cell; the
+// coordinates parses lon and lat into r; the
 // reason says what is wrong.
 func (rd *reader) coordinates(lonText, latText string, r *row) string {
 	if lonText == "" && latText == "" {
@@ -369,17 +366,13 @@ func (rd *reader) coordinates(lonText, latText string, r *row) string {
 		}
 		return reason
 	}
-	cell, err := h3.LatLngToCell(h3.LatLng{Lat: lat, Lng: lon}, 15)
-	if err != nil {
-		return fmt.Sprintf("bad coordinates: no H3 cell for (%g, %g): %v", lon, lat, err)
-	}
-	r.lon, r.lat, r.cell = lon, lat, int64(cell)
+	r.lon, r.lat = lon, lat
 	return ""
 }
 
 // readAll reads every row of the file, counting them on p. Records are
 // read in order; checking them (times, categories, coordinates and their
-// H3 cell) runs on every core, in batches; tickets repeated in the file
+// range) runs on every core, in batches; tickets repeated in the file
 // are found in file order.
 func (rd *reader) readAll(p *progress.Reporter) ([]row, error) {
 	const batchSize = 2048

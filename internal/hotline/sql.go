@@ -15,8 +15,10 @@ SET LOCAL work_mem = '256MB'`
 // those triggers do, set-wise: lockRefsSQL takes the same FOR KEY SHARE
 // locks on every row a problem can reference, before the snapshot is
 // read, so that none can go away until the import commits, and every
-// value it writes comes from that snapshot. The heat rollup triggers are
-// ENABLE ALWAYS (migration 010) and still fire.
+// value it writes comes from that snapshot; lockProblemsSQL locks the
+// stored problems the rows recur on once they are known, and finds them
+// all. The heat rollup triggers are ENABLE ALWAYS (migration 010) and
+// still fire.
 const replicaSQL = `SET LOCAL session_replication_role = replica`
 
 const lockRefsSQL = `SELECT FROM categories FOR KEY SHARE;
@@ -26,8 +28,8 @@ SELECT FROM areas FOR KEY SHARE;
 SELECT FROM streets FOR KEY SHARE;
 SELECT FROM frontages FOR KEY SHARE`
 
-// lockProblemsSQL locks the stored problems imported rows recur on; $1
-// their ids.
+// lockProblemsSQL locks the stored problems imported rows recur on ($1)
+// and counts those it found.
 const lockProblemsSQL = `SELECT count(*) FROM (SELECT FROM problems WHERE id = ANY ($1::bigint[]) FOR KEY SHARE) p`
 
 // existingSQL lists the tickets of $1 already imported (or reported

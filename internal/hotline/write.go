@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/uber/h3-go/v4"
 )
 
 // registerTypes teaches the connection the types pgx does not know:
@@ -61,6 +62,7 @@ func (r *row) status() string {
 type problemSource struct {
 	rows []row
 	cats map[string]*category
+	link func(*row) // resolves the row's chain and recurrence
 	i    int
 	vals []any
 }
@@ -77,6 +79,13 @@ func (s *problemSource) Next() bool {
 
 func (s *problemSource) Values() ([]any, error) {
 	r := &s.rows[s.i-1]
+	s.link(r)
+	// the H3 cell of the location at resolution 15, as intake stores it
+	// (here, computed while the server writes the rows before)
+	cell, err := h3.LatLngToCell(h3.LatLng{Lat: r.lat, Lng: r.lon}, 15)
+	if err != nil {
+		return nil, fmt.Errorf("line %d: no H3 cell for (%g, %g): %w", r.line, r.lon, r.lat, err)
+	}
 	mapped := r.grid != ""
 	var regAt, dispAt, due, resolvedAt, closedAt any
 	var role any
@@ -105,7 +114,7 @@ func (s *problemSource) Values() ([]any, error) {
 	}
 	s.vals = append(s.vals[:0],
 		r.id, number(r.reportedAt, r.id), r.category, r.content, r.address, "hotline", r.ticket,
-		ewkbPoint(nil, r.lon, r.lat), r.cell, r.reportedAt,
+		ewkbPoint(nil, r.lon, r.lat), int64(cell), r.reportedAt,
 		nullText(r.grid), nullText(r.res.community), nullText(r.res.subdistrict), nullText(r.res.district),
 		street, streetM, frontage, r.res.chain,
 		r.res.person, r.res.department, role, r.status(),

@@ -171,7 +171,25 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 		return res, fmt.Errorf("import problems: calendar: %w", err)
 	}
 
+	// The places and the chain links do not depend on the file: they are
+	// read from the database while the file is parsed.
+	pre := make(chan error, 1)
+	go func() {
+		var err error
+		if im.snap, err = placemap.Load(ctx, tx); err != nil {
+			pre <- fmt.Errorf("places: %w", err)
+			return
+		}
+		if im.spans, _, err = loadSpans(ctx, tx); err != nil {
+			pre <- fmt.Errorf("chain links: %w", err)
+			return
+		}
+		pre <- nil
+	}()
 	rows, err := rd.readAll(opt.Progress)
+	if perr := <-pre; perr != nil && err == nil {
+		return res, fmt.Errorf("import problems: %w", perr)
+	}
 	res.Read, res.Rejections = rd.read, rd.rejects
 	if err != nil {
 		var fe *fileError
@@ -227,6 +245,8 @@ type importer struct {
 	replica bool // foreign keys checked set-wise (replicaSQL)
 	cats    map[string]*category
 	cal     *workcal.Calendar
+	snap    *placemap.Snapshot
+	spans   spans
 	rows    []row
 }
 
@@ -299,26 +319,35 @@ func (im *importer) reject(r *row, reason string) {
 // run skips what is stored, maps, resolves, links and writes the rows.
 func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	res := im.res
-	im.phase("skip imported")
-	if err := im.skipImported(ctx, tx); err != nil {
-		return fmt.Errorf("skip imported tickets: %w", err)
+	// Which tickets are stored already is asked while the rows are mapped.
+	im.phase("map")
+	type stored struct {
+		tickets map[string]bool
+		err     error
 	}
+	ask := make(chan stored, 1)
+	go func() {
+		t, err := im.storedTickets(ctx, tx)
+		ask <- stored{t, err}
+	}()
+	im.mapRows(im.snap)
+	st := <-ask
+	if st.err != nil {
+		return fmt.Errorf("skip imported tickets: %w", st.err)
+	}
+	for i := range im.rows {
+		if r := &im.rows[i]; !r.skip && st.tickets[r.ticket] {
+			r.skip = true
+			im.res.AlreadyImported++
+		}
+	}
+	im.rejectLateDeadlines()
 	if im.count() == 0 {
 		return nil
 	}
 
-	im.phase("map")
-	snap, err := placemap.Load(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("places: %w", err)
-	}
-	im.mapRows(snap)
-
 	im.phase("resolve")
-	ss, _, err := loadSpans(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("chain links: %w", err)
-	}
+	ss := im.spans
 	sort.SliceStable(im.rows, func(i, j int) bool { // ids in reporting order
 		a, b := &im.rows[i], &im.rows[j]
 		if !a.reportedAt.Equal(b.reportedAt) {
@@ -393,9 +422,9 @@ func (im *importer) count() int {
 	return n
 }
 
-// skipImported drops the tickets already stored; importing a file again
-// adds nothing.
-func (im *importer) skipImported(ctx context.Context, tx pgx.Tx) error {
+// storedTickets finds which of the file's tickets are stored already
+// (importing a file again adds nothing).
+func (im *importer) storedTickets(ctx context.Context, tx pgx.Tx) (map[string]bool, error) {
 	tickets := make([]string, 0, len(im.rows))
 	for i := range im.rows {
 		if !im.rows[i].skip {
@@ -404,26 +433,18 @@ func (im *importer) skipImported(ctx context.Context, tx pgx.Tx) error {
 	}
 	rows, err := tx.Query(ctx, existingSQL, tickets)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	defer rows.Close()
 	stored := map[string]bool{}
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {
-			return err
+			return nil, err
 		}
 		stored[t] = true
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	for i := range im.rows {
-		if r := &im.rows[i]; !r.skip && stored[r.ticket] {
-			r.skip = true
-			im.res.AlreadyImported++
-		}
-	}
-	return nil
+	return stored, rows.Err()
 }
 
 // mapRows maps every row on the snapshot, on every core.
@@ -456,6 +477,11 @@ func (im *importer) mapRows(snap *placemap.Snapshot) {
 		})
 	}
 	wg.Wait()
+}
+
+// rejectLateDeadlines rejects the rows inside a grid whose deadline falls
+// beyond the working-hours calendar.
+func (im *importer) rejectLateDeadlines() {
 	for i := range im.rows {
 		r := &im.rows[i]
 		if !r.skip && r.grid != "" && r.due == nil {

@@ -144,20 +144,21 @@ func (s *eventSource) Next() bool {
 	return false
 }
 
-// eventData is the event's data, in jsonb_build_object's terms.
+// eventData is the event's data: the file's line, what the hotline said,
+// and whom the import gave the problem (absent when nobody). The ticket
+// number is the problem's source_ref.
 type eventData struct {
 	Line       int        `json:"line"`
-	Ticket     string     `json:"ticket"`
 	Status     string     `json:"hotline_status"`
-	ClosedAt   *time.Time `json:"hotline_closed_at"`
-	Person     *int64     `json:"assignee_person_id"`
-	Department *string    `json:"assignee_department"`
-	Role       *string    `json:"role"`
+	ClosedAt   *time.Time `json:"hotline_closed_at,omitempty"`
+	Person     *int64     `json:"assignee_person_id,omitempty"`
+	Department *string    `json:"assignee_department,omitempty"`
+	Role       *string    `json:"role,omitempty"`
 }
 
 func (s *eventSource) Values() ([]any, error) {
 	r := &s.rows[s.i-1]
-	d := eventData{Line: r.line, Ticket: r.ticket, Status: "open", Person: r.res.person, Department: r.res.department}
+	d := eventData{Line: r.line, Status: "open", Person: r.res.person, Department: r.res.department}
 	if r.closedAt != nil {
 		d.Status = "closed"
 		t := r.closedAt.UTC()

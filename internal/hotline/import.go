@@ -7,9 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
-	"runtime"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -319,35 +317,6 @@ func (im *importer) reject(r *row, reason string) {
 // run skips what is stored, maps, resolves, links and writes the rows.
 func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	res := im.res
-	// Which tickets are stored already is asked while the rows are mapped.
-	im.phase("map")
-	type stored struct {
-		tickets map[string]bool
-		err     error
-	}
-	ask := make(chan stored, 1)
-	go func() {
-		t, err := im.storedTickets(ctx, tx)
-		ask <- stored{t, err}
-	}()
-	im.mapRows(im.snap)
-	st := <-ask
-	if st.err != nil {
-		return fmt.Errorf("skip imported tickets: %w", st.err)
-	}
-	for i := range im.rows {
-		if r := &im.rows[i]; !r.skip && st.tickets[r.ticket] {
-			r.skip = true
-			im.res.AlreadyImported++
-		}
-	}
-	im.rejectLateDeadlines()
-	if im.count() == 0 {
-		return nil
-	}
-
-	im.phase("resolve")
-	ss := im.spans
 	sort.SliceStable(im.rows, func(i, j int) bool { // ids in reporting order
 		a, b := &im.rows[i], &im.rows[j]
 		if !a.reportedAt.Equal(b.reportedAt) {
@@ -355,11 +324,30 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		}
 		return a.line < b.line
 	})
-	if err := im.assignIDs(ctx, tx); err != nil {
-		return fmt.Errorf("ids: %w", err)
+	// Mapping runs on every core from here on, in reporting order; COPY
+	// takes each row once it is mapped.
+	m := im.startMapping(im.snap)
+	defer m.waitAll()
+
+	im.phase("skip imported")
+	stored, err := im.storedTickets(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("skip imported tickets: %w", err)
+	}
+	for i := range im.rows {
+		if r := &im.rows[i]; !r.skip && stored[r.ticket] {
+			r.stored = true
+			res.AlreadyImported++
+		}
+	}
+	if im.count() == 0 {
+		return nil
 	}
 
 	im.phase("recurrences")
+	if err := im.assignIDs(ctx, tx); err != nil {
+		return fmt.Errorf("ids: %w", err)
+	}
 	idx, err := im.recurIndex(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("recurrences: %w", err)
@@ -369,13 +357,15 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	// for the row, while the server writes the rows before it.
 	im.phase("insert")
 	start := time.Now()
-	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, problemColumns,
-		&problemSource{rows: im.rows, cats: im.cats, link: func(r *row) {
-			r.res = resolve(r, im.cats[r.category], ss)
-			r.recursOf = idx[r.category].find(r)
-		}})
+	src := &problemSource{rows: im.rows, cats: im.cats, mapped: m, link: im.linker(m, idx)}
+	n, err := tx.CopyFrom(ctx, pgx.Identifier{"problems"}, problemColumns, src)
 	if err != nil {
 		return fmt.Errorf("write problems: %w", err)
+	}
+	for _, i := range src.late {
+		r := &im.rows[i]
+		im.reject(r, fmt.Sprintf("bad time: its deadline (%g working hours after reported_at %s) falls beyond the working-hours calendar, which ends on %s",
+			im.cats[r.category].limitHours, r.reportedAt.UTC().Format(time.RFC3339), im.cal.Last()))
 	}
 	slog.Debug("import problems", "wrote", "problems", "rows", n, "took", time.Since(start))
 	start = time.Now()
@@ -384,7 +374,7 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("write events: %w", err)
 	}
 	slog.Debug("import problems", "wrote", "events", "took", time.Since(start))
-	if _, err := storeLinks(ctx, tx, ss); err != nil {
+	if _, err := storeLinks(ctx, tx, im.spans); err != nil {
 		return fmt.Errorf("store chain links: %w", err)
 	}
 	if im.replica {
@@ -395,7 +385,8 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	for i := range im.rows {
 		r := &im.rows[i]
 		switch {
-		case r.skip:
+		case !r.written:
+			continue
 		case r.grid == "":
 			res.Unmapped++
 		case r.closedAt != nil:
@@ -403,7 +394,7 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		default:
 			res.Dispatched++
 		}
-		if !r.skip && r.recursOf != 0 {
+		if r.recursOf != 0 {
 			res.Recurrences++
 		}
 	}
@@ -411,11 +402,29 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	return nil
 }
 
+// linker returns what COPY calls for each row it writes: the row's chain
+// and handler, and its recurrence, after every row reported no later has
+// joined the recurrence index.
+func (im *importer) linker(m *mapper, idx map[string]*recurIndex) func(*row) {
+	next := 0 // rows before next are in the index, when candidates
+	return func(r *row) {
+		for ; next < len(im.rows) && !im.rows[next].reportedAt.After(r.reportedAt); next++ {
+			m.wait(next)
+			c := &im.rows[next]
+			if c.pending() && c.grid != "" && c.due != nil && c.closedAt != nil {
+				idx[c.category].insert(candidate{id: c.id, closedAt: *c.closedAt, lon: c.lon, lat: c.lat})
+			}
+		}
+		r.res = resolve(r, im.cats[r.category], im.spans)
+		r.recursOf = idx[r.category].find(r)
+	}
+}
+
 // count is the number of rows still to import.
 func (im *importer) count() int {
 	n := 0
 	for i := range im.rows {
-		if !im.rows[i].skip {
+		if im.rows[i].pending() {
 			n++
 		}
 	}
@@ -447,50 +456,6 @@ func (im *importer) storedTickets(ctx context.Context, tx pgx.Tx) (map[string]bo
 	return stored, rows.Err()
 }
 
-// mapRows maps every row on the snapshot, on every core.
-func (im *importer) mapRows(snap *placemap.Snapshot) {
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	chunk := (len(im.rows) + workers - 1) / workers
-	for w := range workers {
-		lo, hi := w*chunk, min((w+1)*chunk, len(im.rows))
-		if lo >= hi {
-			break
-		}
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				r := &im.rows[i]
-				if r.skip {
-					continue
-				}
-				m := snap.Map(r.lon, r.lat, im.opt.StreetRadiusM)
-				r.grid, r.hit, r.hitLevel, r.frontage = m.Grid, m.Hit, m.HitLevel, m.Frontage
-				if m.Street != "" {
-					r.street, r.streetM = m.Street, round1(m.StreetM)
-				}
-				if r.grid != "" {
-					if due, err := im.cal.Add(r.reportedAt, im.cats[r.category].limitHours*60); err == nil {
-						r.due = &due
-					}
-				}
-			}
-		})
-	}
-	wg.Wait()
-}
-
-// rejectLateDeadlines rejects the rows inside a grid whose deadline falls
-// beyond the working-hours calendar.
-func (im *importer) rejectLateDeadlines() {
-	for i := range im.rows {
-		r := &im.rows[i]
-		if !r.skip && r.grid != "" && r.due == nil {
-			im.reject(r, fmt.Sprintf("bad time: its deadline (%g working hours after reported_at %s) falls beyond the working-hours calendar, which ends on %s",
-				im.cats[r.category].limitHours, r.reportedAt.UTC().Format(time.RFC3339), im.cal.Last()))
-		}
-	}
-}
-
 // assignIDs takes the rows' ids from the problems sequence, in reporting
 // order.
 func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
@@ -501,7 +466,7 @@ func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
 	defer rows.Close()
 	i := 0
 	for rows.Next() {
-		for i < len(im.rows) && im.rows[i].skip {
+		for i < len(im.rows) && !im.rows[i].pending() {
 			i++
 		}
 		if err := rows.Scan(&im.rows[i].id); err != nil {
@@ -512,9 +477,9 @@ func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
 	return rows.Err()
 }
 
-// recurIndex indexes, per category, what the rows can recur on (see
-// recur.go): the file's closed rows inside a grid and the stored closed
-// problems of the file's categories and time span.
+// recurIndex indexes, per category, the stored closed problems of the
+// file's categories and time span the rows can recur on (see recur.go);
+// the file's own closed rows inside a grid join it as they are written.
 func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recurIndex, error) {
 	maxLat := 0.0
 	var first, last time.Time
@@ -522,7 +487,7 @@ func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recu
 	idx := map[string]*recurIndex{}
 	for i := range im.rows {
 		r := &im.rows[i]
-		if r.skip {
+		if !r.pending() {
 			continue
 		}
 		maxLat = max(maxLat, math.Abs(r.lat))
@@ -559,12 +524,6 @@ func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recu
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for i := range im.rows {
-		r := &im.rows[i]
-		if !r.skip && r.grid != "" && r.closedAt != nil {
-			idx[r.category].add(candidate{id: r.id, closedAt: *r.closedAt, lon: r.lon, lat: r.lat})
-		}
-	}
 	for _, x := range idx {
 		x.sort()
 	}
@@ -578,7 +537,7 @@ func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recu
 func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
 	mine := make(map[int64]bool, len(im.rows))
 	for i := range im.rows {
-		if !im.rows[i].skip {
+		if im.rows[i].written {
 			mine[im.rows[i].id] = true
 		}
 	}
@@ -586,7 +545,7 @@ func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
 	var ids []int64
 	for i := range im.rows {
 		r := &im.rows[i]
-		if !r.skip && r.recursOf != 0 && !mine[r.recursOf] && !seen[r.recursOf] {
+		if r.written && r.recursOf != 0 && !mine[r.recursOf] && !seen[r.recursOf] {
 			seen[r.recursOf] = true
 			ids = append(ids, r.recursOf)
 		}

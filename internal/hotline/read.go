@@ -95,7 +95,9 @@ type row struct {
 	closedAt   *time.Time
 
 	checked bool // parse checked every field (and so the ticket is compared with the others)
-	skip    bool // already imported, or rejected after reading
+	skip    bool // rejected after reading (outside the calendar, or its deadline)
+	stored  bool // already imported
+	written bool // COPY wrote it
 
 	// mapping (placemap.Result)
 	grid, hit, hitLevel, street string

@@ -93,3 +93,18 @@ func within(lon1, lat1, lon2, lat2, m float64) bool {
 	geodesic.WGS84.Inverse(lat1, lon1, lat2, lon2, &s12, nil, nil)
 	return s12 <= m
 }
+
+// insert adds a candidate in closing order (the file's rows join the
+// index as they are written, mostly at the end of their cell's list).
+func (x *recurIndex) insert(c candidate) {
+	k := [2]int64{int64(math.Floor((c.lon + 180) / x.side)), int64(math.Floor((c.lat + 90) / x.side))}
+	list := x.cells[k]
+	i := len(list)
+	for i > 0 && (list[i-1].closedAt.After(c.closedAt) || list[i-1].closedAt.Equal(c.closedAt) && list[i-1].id > c.id) {
+		i--
+	}
+	list = append(list, candidate{})
+	copy(list[i+1:], list[i:])
+	list[i] = c
+	x.cells[k] = list
+}

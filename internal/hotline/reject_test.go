@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
@@ -256,5 +257,33 @@ func TestATicketReportedOutsideTheWorkingHoursCalendarIsRejected(t *testing.T) {
 	if res.Imported != 1 || res.Rejected != 1 || res.Rejections[0].Line != 3 ||
 		!strings.HasPrefix(res.Rejections[0].Reason, "bad time: reported_at 2014-06-01T01:00:00Z is outside the working-hours calendar (2015-01-01 to 2035-12-31)") {
 		t.Fatalf("%+v", res)
+	}
+}
+
+// A row whose deadline would fall after the calendar's last day is
+// rejected; the others, before and after it in the file, are imported,
+// and nothing points at the rejected row.
+func TestATicketWhoseDeadlineFallsBeyondTheCalendarIsRejected(t *testing.T) {
+	d := setup(t)
+	late := "2035-12-31 17:00:00+08:00"
+	csv := header + good("G1") +
+		"LATE," + late + ",T-DOG,116.05,37.15,,,已办结,2035-12-31 17:10:00+08:00\n" +
+		"AFTER,2035-12-31 17:20:00+08:00,T-DOG,116.05,37.15,,,处理中,\n" +
+		"OUT," + late + ",T-DOG,117.5,38.5,,,处理中,\n" // outside every grid: no deadline, imported
+	res := mustImport(t, d, csv, hotline.Options{Now: func() time.Time { return time.Date(2036, 1, 2, 0, 0, 0, 0, time.UTC) }})
+	if res.Imported != 2 || res.Rejected != 2 || res.Unmapped != 1 {
+		t.Fatalf("%+v", res)
+	}
+	for i, line := range []int{3, 4} {
+		r := res.Rejections[i]
+		if r.Line != line || !strings.Contains(r.Reason, "falls beyond the working-hours calendar, which ends on 2035-12-31") {
+			t.Errorf("rejection %d: %s", i, r)
+		}
+	}
+	if n := count(t, d, `SELECT count(*) FROM problems WHERE source_ref IN ('LATE', 'AFTER')`); n != 0 {
+		t.Errorf("%d late rows written", n)
+	}
+	if n := count(t, d, `SELECT count(*) FROM problems p WHERE recurs_of IS NOT NULL AND NOT EXISTS (SELECT FROM problems q WHERE q.id = p.recurs_of)`); n != 0 {
+		t.Errorf("%d recurrences point at nothing", n)
 	}
 }

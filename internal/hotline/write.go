@@ -60,19 +60,28 @@ func (r *row) status() string {
 
 // problemSource feeds the problems COPY.
 type problemSource struct {
-	rows []row
-	cats map[string]*category
-	link func(*row) // resolves the row's chain and recurrence
-	i    int
-	vals []any
+	rows   []row
+	cats   map[string]*category
+	mapped *mapper
+	link   func(*row) // resolves the row's chain and recurrence
+	i      int
+	late   []int // rows whose deadline falls beyond the calendar, not written
+	vals   []any
 }
 
 func (s *problemSource) Next() bool {
 	for s.i < len(s.rows) {
 		s.i++
-		if !s.rows[s.i-1].skip {
-			return true
+		r := &s.rows[s.i-1]
+		if !r.pending() {
+			continue
 		}
+		s.mapped.wait(s.i - 1)
+		if r.grid != "" && r.due == nil {
+			s.late = append(s.late, s.i-1)
+			continue
+		}
+		return true
 	}
 	return false
 }
@@ -80,6 +89,7 @@ func (s *problemSource) Next() bool {
 func (s *problemSource) Values() ([]any, error) {
 	r := &s.rows[s.i-1]
 	s.link(r)
+	r.written = true
 	// the H3 cell of the location at resolution 15, as intake stores it
 	// (here, computed while the server writes the rows before)
 	cell, err := h3.LatLngToCell(h3.LatLng{Lat: r.lat, Lng: r.lon}, 15)
@@ -137,7 +147,7 @@ type eventSource struct {
 func (s *eventSource) Next() bool {
 	for s.i < len(s.rows) {
 		s.i++
-		if !s.rows[s.i-1].skip {
+		if s.rows[s.i-1].written {
 			return true
 		}
 	}

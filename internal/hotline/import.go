@@ -435,17 +435,29 @@ func (im *importer) count() int {
 // (importing a file again adds nothing).
 func (im *importer) storedTickets(ctx context.Context, tx pgx.Tx) (map[string]bool, error) {
 	tickets := make([]string, 0, len(im.rows))
+	lo, hi := "", ""
 	for i := range im.rows {
-		if !im.rows[i].skip {
-			tickets = append(tickets, im.rows[i].ticket)
+		if t := im.rows[i].ticket; !im.rows[i].skip {
+			tickets = append(tickets, t)
+			if lo == "" || t < lo {
+				lo = t
+			}
+			hi = max(hi, t)
 		}
+	}
+	stored := map[string]bool{}
+	if len(tickets) == 0 {
+		return stored, nil
+	}
+	var overlap bool
+	if err := tx.QueryRow(ctx, overlapSQL, lo, hi).Scan(&overlap); err != nil || !overlap {
+		return stored, err
 	}
 	rows, err := tx.Query(ctx, existingSQL, tickets)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	stored := map[string]bool{}
 	for rows.Next() {
 		var t string
 		if err := rows.Scan(&t); err != nil {

@@ -32,6 +32,15 @@ SELECT FROM frontages FOR KEY SHARE`
 // and counts those it found.
 const lockProblemsSQL = `SELECT count(*) FROM (SELECT FROM problems WHERE id = ANY ($1::bigint[]) FOR KEY SHARE) p`
 
+// overlapSQL says whether any stored hotline ticket lies between the
+// file's lowest and highest ticket numbers ($1, $2; one probe of the
+// (source, source_ref) index): when none does, as for a new month's
+// export, existingSQL has nothing to find.
+// The bounds are found in Go, in byte order: the check is made only when
+// the database sorts text in byte order too (C, POSIX, C.UTF-8).
+const overlapSQL = `SELECT EXISTS (SELECT FROM problems WHERE source = 'hotline' AND source_ref BETWEEN $1 AND $2)
+	OR (SELECT datcollate NOT IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') FROM pg_database WHERE datname = current_database())`
+
 // existingSQL lists the tickets of $1 already imported (or reported
 // through the API with the same ticket number).
 const existingSQL = `SELECT p.source_ref FROM problems p

@@ -116,18 +116,28 @@
 // # How it runs
 //
 // One transaction, serialised with other hotline imports by an advisory
-// lock. The rows are parsed and checked and given their H3 cell
-// (resolution 15) in Go; tickets already stored are skipped (one query
-// over the file's ticket numbers); every row is mapped on an in-memory
-// snapshot of the places (internal/placemap, which reproduces
-// duty.Resolve's PostGIS predicates, on every core); each row's chain is
-// looked up among the links of every target and duty period (one query
-// builds them all, as duty.Resolve writes them) and its deadline computed
-// on the stored working-hours calendar; recurrences are found in a grid
-// of cells per category over the file's closed rows and the stored
-// closed problems of its categories and time span; then one COPY writes
-// the problems and one their events. Result.Phases says where the time
-// went.
+// lock, in a pipeline that keeps both Go and the server busy:
+//
+//   - read: the rows are parsed and checked on every core, while the
+//     database hands over the places (internal/placemap, an in-memory
+//     snapshot that maps a point exactly as duty.Resolve's PostGIS
+//     predicates do) and every link of every chain with the periods it
+//     held (one query builds them as duty.Resolve writes them);
+//   - the rows are sorted by reporting time and mapping starts on every
+//     core, in chunks in that order, each row's deadline computed on the
+//     stored working-hours calendar;
+//   - skip imported: one index probe tells whether any stored ticket lies
+//     in the file's range of ticket numbers, and only then are they looked
+//     up;
+//   - recurrences: ids are taken from the problems sequence in reporting
+//     order, and the stored closed problems the rows may recur on are
+//     indexed in a grid of cells per category;
+//   - insert: one COPY writes the problems; as it asks for each row (once
+//     mapped), the row's chain and handler are looked up and its
+//     recurrence found among the stored problems and the file's closed
+//     rows reported no later; one COPY writes the events.
+//
+// Result.Phases says where the time went.
 //
 // Foreign keys. Checked row by row, the problems' foreign keys (category,
 // grid, street, frontage unit, assignee, recurrence) cost more than the

@@ -35,13 +35,14 @@ $$;
 CREATE FUNCTION chain_store(chain jsonb) RETURNS uuid[]
 LANGUAGE sql VOLATILE AS $$
     WITH e AS (
-        SELECT chain_link_strip(v) AS link, n FROM jsonb_array_elements(chain) WITH ORDINALITY AS x(v, n)
+        SELECT chain_link_id(l.link) AS id, l.link, l.n
+        FROM (SELECT chain_link_strip(v) AS link, n FROM jsonb_array_elements(chain) WITH ORDINALITY AS x(v, n)) l
     ), ins AS (
         INSERT INTO chain_links (id, link)
-        SELECT DISTINCT chain_link_id(link), link FROM e
+        SELECT DISTINCT ON (id) id, link FROM e
         ON CONFLICT (id) DO NOTHING
     )
-    SELECT coalesce(array_agg(chain_link_id(link) ORDER BY n), '{}') FROM e
+    SELECT coalesce(array_agg(id ORDER BY n), '{}') FROM e
 $$;
 
 -- problem_chain: a problem's chain as duty.Resolve wrote it: the stored

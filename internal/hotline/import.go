@@ -197,7 +197,7 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 		return res, fmt.Errorf("import problems: %w", err)
 	}
 	im.rows = rows
-	im.calendarRange()
+	im.calendarRange(im.rows)
 	res.Rejected = len(res.Rejections)
 	if opt.Strict && res.Rejected > 0 {
 		sortRejections(res.Rejections)
@@ -297,12 +297,11 @@ func (im *importer) begin(ctx context.Context, tx pgx.Tx) error {
 
 // calendarRange rejects the rows reported outside the working-hours
 // calendar, on which no deadline can be set.
-func (im *importer) calendarRange() {
+func (im *importer) calendarRange(rows []row) {
 	lo, hi := im.cal.Span()
-	for i := range im.rows {
-		r := &im.rows[i]
+	for i := range rows {
+		r := &rows[i]
 		if r.reportedAt.Before(lo) || !r.reportedAt.Before(hi) {
-			r.skip = true
 			im.reject(r, fmt.Sprintf("bad time: reported_at %s is outside the working-hours calendar (%s to %s), on which its deadline runs",
 				r.reportedAt.UTC().Format(time.RFC3339), im.cal.First(), im.cal.Last()))
 		}
@@ -326,11 +325,11 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	})
 	// Mapping runs on every core from here on, in reporting order; COPY
 	// takes each row once it is mapped.
-	m := im.startMapping(im.snap)
+	m := im.startMapping(im.rows, im.snap)
 	defer m.waitAll()
 
 	im.phase("skip imported")
-	stored, err := im.storedTickets(ctx, tx)
+	stored, err := storedTickets(ctx, tx, im.rows)
 	if err != nil {
 		return fmt.Errorf("skip imported tickets: %w", err)
 	}
@@ -345,7 +344,7 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 	}
 
 	im.phase("recurrences")
-	if err := im.assignIDs(ctx, tx); err != nil {
+	if err := assignIDs(ctx, tx, im.rows); err != nil {
 		return fmt.Errorf("ids: %w", err)
 	}
 	idx, err := im.recurIndex(ctx, tx)
@@ -433,11 +432,11 @@ func (im *importer) count() int {
 
 // storedTickets finds which of the file's tickets are stored already
 // (importing a file again adds nothing).
-func (im *importer) storedTickets(ctx context.Context, tx pgx.Tx) (map[string]bool, error) {
-	tickets := make([]string, 0, len(im.rows))
+func storedTickets(ctx context.Context, tx querier, rows []row) (map[string]bool, error) {
+	tickets := make([]string, 0, len(rows))
 	lo, hi := "", ""
-	for i := range im.rows {
-		if t := im.rows[i].ticket; !im.rows[i].skip {
+	for i := range rows {
+		if t := rows[i].ticket; !rows[i].skip {
 			tickets = append(tickets, t)
 			if lo == "" || t < lo {
 				lo = t
@@ -453,40 +452,49 @@ func (im *importer) storedTickets(ctx context.Context, tx pgx.Tx) (map[string]bo
 	if err := tx.QueryRow(ctx, overlapSQL, lo, hi).Scan(&overlap); err != nil || !overlap {
 		return stored, err
 	}
-	rows, err := tx.Query(ctx, existingSQL, tickets)
+	res, err := tx.Query(ctx, existingSQL, tickets)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
+	defer res.Close()
+	for res.Next() {
 		var t string
-		if err := rows.Scan(&t); err != nil {
+		if err := res.Scan(&t); err != nil {
 			return nil, err
 		}
 		stored[t] = true
 	}
-	return stored, rows.Err()
+	return stored, res.Err()
 }
 
-// assignIDs takes the rows' ids from the problems sequence, in reporting
-// order.
-func (im *importer) assignIDs(ctx context.Context, tx pgx.Tx) error {
-	rows, err := tx.Query(ctx, idsSQL, im.count())
+// assignIDs takes the pending rows' ids from the problems sequence, in
+// their order (reporting order).
+func assignIDs(ctx context.Context, q querier, rows []row) error {
+	n := 0
+	for i := range rows {
+		if rows[i].pending() {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	res, err := q.Query(ctx, idsSQL, n)
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
+	defer res.Close()
 	i := 0
-	for rows.Next() {
-		for i < len(im.rows) && !im.rows[i].pending() {
+	for res.Next() {
+		for i < len(rows) && !rows[i].pending() {
 			i++
 		}
-		if err := rows.Scan(&im.rows[i].id); err != nil {
+		if err := res.Scan(&rows[i].id); err != nil {
 			return err
 		}
 		i++
 	}
-	return rows.Err()
+	return res.Err()
 }
 
 // recurIndex indexes, per category, the stored closed problems of the

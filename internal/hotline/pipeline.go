@@ -1,9 +1,12 @@
 package hotline
 
 import (
+	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/gridkeeper/gridkeeper/internal/placemap"
 )
@@ -20,8 +23,8 @@ type mapper struct {
 
 // startMapping maps every row not rejected after reading: its grid (and
 // deepest area), street, frontage unit and, inside a grid, its deadline.
-func (im *importer) startMapping(snap *placemap.Snapshot) *mapper {
-	n := (len(im.rows) + mapChunk - 1) / mapChunk
+func (im *importer) startMapping(rows []row, snap *placemap.Snapshot) *mapper {
+	n := (len(rows) + mapChunk - 1) / mapChunk
 	m := &mapper{done: make([]chan struct{}, n)}
 	for c := range m.done {
 		m.done[c] = make(chan struct{})
@@ -34,8 +37,8 @@ func (im *importer) startMapping(snap *placemap.Snapshot) *mapper {
 				if c >= n {
 					return
 				}
-				for i := c * mapChunk; i < min((c+1)*mapChunk, len(im.rows)); i++ {
-					im.mapRow(&im.rows[i], snap)
+				for i := c * mapChunk; i < min((c+1)*mapChunk, len(rows)); i++ {
+					im.mapRow(&rows[i], snap)
 				}
 				close(m.done[c])
 			}
@@ -68,3 +71,9 @@ func (im *importer) mapRow(r *row, snap *placemap.Snapshot) {
 
 // pending: not rejected and not imported before.
 func (r *row) pending() bool { return !r.skip && !r.stored }
+
+// querier is what the lookups need of a transaction or a connection.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}

@@ -23,9 +23,9 @@ type candidate struct {
 
 // recurIndex holds the candidates of one category in square cells whose
 // side is twice the category's radius (in degrees, generous at the
-// batch's highest latitude), so that every point within the radius of a
-// row lies in the 2 × 2 block of cells nearest the row. Each cell's
-// candidates are in closing order.
+// latitude it is sized for), so that every point within the radius of a
+// row at that latitude or below lies in the 2 × 2 block of cells nearest
+// the row. Each cell's candidates are in closing order.
 type recurIndex struct {
 	radius float64
 	days   int
@@ -54,19 +54,23 @@ func (x *recurIndex) sort() {
 	}
 }
 
-// find returns the id the row recurs on, or 0.
+// find returns the id the row recurs on, or 0. It searches the cells
+// within the radius (in degrees, generous at the row's latitude) of the
+// row: the 2 × 2 block nearest it, wherever the index's side was sized
+// for a latitude at least the row's.
 func (x *recurIndex) find(r *row) int64 {
-	i0 := int64(math.Floor((r.lon+180)/x.side - 0.5))
-	j0 := int64(math.Floor((r.lat+90)/x.side - 0.5))
+	rd := x.radius / (110000 * math.Cos(math.Min(math.Abs(r.lat)+1, 89.9)*math.Pi/180))
+	i0, i1 := int64(math.Floor((r.lon+180-rd)/x.side)), int64(math.Floor((r.lon+180+rd)/x.side))
+	j0, j1 := int64(math.Floor((r.lat+90-rd)/x.side)), int64(math.Floor((r.lat+90+rd)/x.side))
 	since := r.reportedAt.AddDate(0, 0, -x.days)
 	var best *candidate
-	for di := int64(0); di < 2; di++ {
-		for dj := int64(0); dj < 2; dj++ {
-			list := x.cells[[2]int64{i0 + di, j0 + dj}]
+	for i := i0; i <= i1; i++ {
+		for j := j0; j <= j1; j++ {
+			list := x.cells[[2]int64{i, j}]
 			// the first candidate closed after the row was reported
 			n := sort.Search(len(list), func(i int) bool { return list[i].closedAt.After(r.reportedAt) })
-			for i := n - 1; i >= 0; i-- {
-				c := &list[i]
+			for k := n - 1; k >= 0; k-- {
+				c := &list[k]
 				if !c.closedAt.After(since) {
 					break
 				}

@@ -90,6 +90,13 @@ func (s *problemSource) Values() ([]any, error) {
 	r := &s.rows[s.i-1]
 	s.link(r)
 	r.written = true
+	var err error
+	s.vals, err = problemValues(s.vals, r, s.cats)
+	return s.vals, err
+}
+
+// problemValues are the row's values in problemColumns' order.
+func problemValues(vals []any, r *row, cats map[string]*category) ([]any, error) {
 	// the H3 cell of the location at resolution 15, as intake stores it
 	// (here, computed while the server writes the rows before)
 	cell, err := h3.LatLngToCell(h3.LatLng{Lat: r.lat, Lng: r.lon}, 15)
@@ -122,14 +129,14 @@ func (s *problemSource) Values() ([]any, error) {
 	if r.recursOf != 0 {
 		recurs = r.recursOf
 	}
-	s.vals = append(s.vals[:0],
+	vals = append(vals[:0],
 		r.id, number(r.reportedAt, r.id), r.category, r.content, r.address, "hotline", r.ticket,
 		ewkbPoint(nil, r.lon, r.lat), int64(cell), r.reportedAt,
 		nullText(r.grid), nullText(r.res.community), nullText(r.res.subdistrict), nullText(r.res.district),
 		street, streetM, frontage, r.res.chain,
 		r.res.person, r.res.department, role, r.status(),
-		regAt, dispAt, dispatches, s.cats[r.category].limitHours, due, resolvedAt, closedAt, recurs)
-	return s.vals, nil
+		regAt, dispAt, dispatches, cats[r.category].limitHours, due, resolvedAt, closedAt, recurs)
+	return vals, nil
 }
 
 func (s *problemSource) Err() error { return nil }

@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -373,22 +372,11 @@ func (rd *reader) coordinates(lonText, latText string, r *row) string {
 	return ""
 }
 
-// readAll reads every row of the file, counting them on p.
+// readAll reads every row of the file, counting them on p. Records are
+// read in order; checking them (times, categories, coordinates and their
+// range) runs on every core, in batches; tickets repeated in the file are
+// found in file order.
 func (rd *reader) readAll(p *progress.Reporter) ([]row, error) {
-	var rows []row
-	err := rd.readBatches(p, func(b []row) error {
-		rows = append(rows, b...)
-		return nil
-	})
-	return rows, err
-}
-
-// readBatches reads the file and hands its accepted rows to fn in file
-// order, a batch at a time, counting them on p; an error from fn stops
-// the reading. Records are read in order; checking them (times,
-// categories, coordinates and their range) runs on every core, in
-// batches; tickets repeated in the file are found in file order.
-func (rd *reader) readBatches(p *progress.Reporter, fn func([]row) error) error {
 	const batchSize = 2048
 	type batch struct {
 		recs    []record
@@ -413,7 +401,6 @@ func (rd *reader) readBatches(p *progress.Reporter, fn func([]row) error) error 
 		})
 	}
 	var readErr error
-	var stop atomic.Bool
 	go func() { // the reader: records in file order, in batches
 		defer close(todo)
 		defer close(inOrder)
@@ -435,18 +422,14 @@ func (rd *reader) readBatches(p *progress.Reporter, fn func([]row) error) error 
 			}
 			todo <- b
 			inOrder <- b
-			if readErr != nil || len(b.recs) < batchSize || stop.Load() {
+			if readErr != nil || len(b.recs) < batchSize {
 				return
 			}
 		}
 	}()
-	var fnErr error
+	var rows []row
 	for b := range inOrder {
 		<-b.done
-		if fnErr != nil {
-			continue // drain: the reader stops at its next batch
-		}
-		rows := make([]row, 0, len(b.rows))
 		for i := range b.rows {
 			r, reason := b.rows[i], b.reasons[i]
 			if first, dup := rd.tickets[r.ticket]; dup && r.checked {
@@ -464,14 +447,7 @@ func (rd *reader) readBatches(p *progress.Reporter, fn func([]row) error) error 
 			rows = append(rows, r)
 		}
 		p.Add(int64(len(b.rows)))
-		fnErr = fn(rows)
-		if fnErr != nil {
-			stop.Store(true)
-		}
 	}
 	wg.Wait()
-	if fnErr != nil {
-		return fnErr
-	}
-	return readErr
+	return rows, readErr
 }

@@ -36,6 +36,7 @@ const lockProblemsSQL = `SELECT count(*) FROM (SELECT FROM problems WHERE id = A
 // file's lowest and highest ticket numbers ($1, $2; one probe of the
 // (source, source_ref) index): when none does, as for a new month's
 // export, existingSQL has nothing to find.
+//
 // The bounds are found in Go, in byte order: the check is made only when
 // the database sorts text in byte order too (C, POSIX, C.UTF-8).
 const overlapSQL = `SELECT EXISTS (SELECT FROM problems WHERE source = 'hotline' AND source_ref BETWEEN $1 AND $2)

@@ -38,8 +38,13 @@ func newRecurIndex(cat *category, maxLat float64) *recurIndex {
 	return &recurIndex{radius: cat.recurM, days: cat.recurDays, side: 2 * cat.recurM / (110000 * c), cells: map[[2]int64][]candidate{}}
 }
 
+// cell is the cell holding a point.
+func (x *recurIndex) cell(lon, lat float64) [2]int64 {
+	return [2]int64{int64(math.Floor((lon + 180) / x.side)), int64(math.Floor((lat + 90) / x.side))}
+}
+
 func (x *recurIndex) add(c candidate) {
-	k := [2]int64{int64(math.Floor((c.lon + 180) / x.side)), int64(math.Floor((c.lat + 90) / x.side))}
+	k := x.cell(c.lon, c.lat)
 	x.cells[k] = append(x.cells[k], c)
 }
 
@@ -101,7 +106,7 @@ func within(lon1, lat1, lon2, lat2, m float64) bool {
 // insert adds a candidate in closing order (the file's rows join the
 // index as they are written, mostly at the end of their cell's list).
 func (x *recurIndex) insert(c candidate) {
-	k := [2]int64{int64(math.Floor((c.lon + 180) / x.side)), int64(math.Floor((c.lat + 90) / x.side))}
+	k := x.cell(c.lon, c.lat)
 	list := x.cells[k]
 	i := len(list)
 	for i > 0 && (list[i-1].closedAt.After(c.closedAt) || list[i-1].closedAt.Equal(c.closedAt) && list[i-1].id > c.id) {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/directory"
@@ -58,7 +59,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, pool) })
 
 	api := e.Group("/api/v1")
-	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
+	a.Guard.Register(api)
+	(&audit.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)

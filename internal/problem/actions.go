@@ -22,10 +22,10 @@ import (
 type Action struct {
 	Name      string
 	Note      string
-	Assignee  string     // dispatch: "person:ID" or "department:CODE"; empty picks the chain's first holder
-	DueAt     *time.Time // extend: the new due time
-	MergeInto *int64     // merge: the problem this one folds into
-	Version   int        // from If-Match
+	Assignee  string         // dispatch: "person:ID" or "department:CODE"; empty picks the chain's first holder
+	DueAt     *time.Time     // extend: the new due time
+	MergeInto *int64         // merge: the problem this one folds into
+	Version   int            // from If-Match
 	Actor     string         // the token's name
 	Role      string         // the token's role
 	As        auth.Principal // who acts: their scope decides where

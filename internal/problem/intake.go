@@ -148,12 +148,12 @@ func Intake(ctx context.Context, pool db.DB, s Settings, r Report) (Problem, boo
 	var created bool
 	err = db.InTx(ctx, pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, intakeSQL,
-		cat.Code, r.Description, r.Address, r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey),
-		nullable(r.ReporterName), nullable(r.ReporterPhone), r.Photos, r.Lon, r.Lat, int64(cell), r.ReportedAt,
-		m.grid, m.community, m.subdistrict, m.district, m.street, m.streetDistance, m.frontage, chainJSON,
-		personID, depCode, role, auto, cat.TimeLimitHours,
-		cat.RecurRadiusM, cat.RecurDays, cat.DuplicateRadiusM, places.RadiusDegrees(max(cat.RecurRadiusM, cat.DuplicateRadiusM), r.Lat),
-		events, r.Actor, r.ReboundOf, nullable(r.IdempotencyScope), r.IdempotencyHash, tokenID(r.As), r.As.PersonID,
+			cat.Code, r.Description, r.Address, r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey),
+			nullable(r.ReporterName), nullable(r.ReporterPhone), r.Photos, r.Lon, r.Lat, int64(cell), r.ReportedAt,
+			m.grid, m.community, m.subdistrict, m.district, m.street, m.streetDistance, m.frontage, chainJSON,
+			personID, depCode, role, auto, cat.TimeLimitHours,
+			cat.RecurRadiusM, cat.RecurDays, cat.DuplicateRadiusM, places.RadiusDegrees(max(cat.RecurRadiusM, cat.DuplicateRadiusM), r.Lat),
+			events, r.Actor, r.ReboundOf, nullable(r.IdempotencyScope), r.IdempotencyHash, tokenID(r.As), r.As.PersonID,
 		).Scan(&id)
 		if errors.Is(err, pgx.ErrNoRows) {
 			id, err = existing(ctx, tx, r)

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/placemap"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
@@ -150,6 +151,10 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 	}
 	res.Rejected = len(res.Rejections)
 	sortRejections(res.Rejections)
+	if err := audit.Record(audit.OrActor(ctx, opt.Actor), tx, "import.problems", "import:problems", nil, map[string]any{
+		"source": opt.Source, "read": res.Read, "imported": res.Imported, "already_imported": res.AlreadyImported, "rejected": res.Rejected}); err != nil {
+		return res, fmt.Errorf("import problems: %w", err)
+	}
 	im.phase("commit")
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import problems: commit: %w", err)

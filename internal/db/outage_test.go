@@ -243,4 +243,3 @@ func TestCloseWithinReturnsAtItsBoundWhileAConnectionIsHeld(t *testing.T) {
 	}
 	conn.Release()
 }
-

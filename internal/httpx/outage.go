@@ -32,8 +32,8 @@ var outageDetail = map[db.Class]string{
 	db.ReadOnly:           "the database is in recovery and accepts no writes; retry shortly",
 	db.Deadlock:           "the request collided with a concurrent one and was rolled back; retry it",
 	db.Serialization:      "the request collided with a concurrent one and was rolled back; retry it",
-	db.LockTimeout:        "the data is locked by other work; nothing was changed, retry shortly",
-	db.StatementTimeout:   "the request took longer than the server allows; nothing was changed, retry shortly",
+	db.LockTimeout:        "the data is locked by other work; retry shortly",
+	db.StatementTimeout:   "the request took longer than the server allows; retry shortly",
 }
 
 // Unavailable is the 503 for a database failure of class c.

@@ -26,6 +26,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/ogc"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
@@ -85,6 +86,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
+	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

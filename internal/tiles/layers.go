@@ -64,7 +64,7 @@ var Layers = []Layer{
 			"id": "Number: the problem's id (points, and cells of one problem)", "count": "Number: problems in the cell (1 for a point)",
 			"cell": "Boolean: an aggregated cell, not one problem", "number": "String", "category": "String: category code",
 			"status": "String", "source": "String", "reported": "Number: reported_at, epoch seconds",
-			"due": "Number: deadline, epoch seconds, while a handler has it (cells: the earliest)",
+			"due":  "Number: deadline, epoch seconds, while a handler has it (cells: the earliest)",
 			"warn": "Number: when the deadline light turns yellow, epoch seconds (points only)",
 		}, kind: kindProblem},
 	{Name: "heat", Description: "热力 problem counts in square cells of 1/16 of a tile", MinZoom: 0, MaxZoom: 16,

@@ -41,7 +41,7 @@ func Describe(ctx context.Context, pool *pgxpool.Pool, l Layer, tileURL string) 
 	doc := TileJSON{
 		TileJSON: "3.0.0", Name: l.Name, Description: l.Description, Version: "1.0.0", Scheme: "xyz",
 		Tiles: []string{tileURL}, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom,
-		Bounds: []float64{-180, -85.05112877980659, 180, 85.05112877980659},
+		Bounds:       []float64{-180, -85.05112877980659, 180, 85.05112877980659},
 		VectorLayers: []VectorLayer{{ID: l.Name, Description: l.Description, Fields: l.Fields, MinZoom: l.MinZoom, MaxZoom: l.MaxZoom}},
 	}
 	extra := make([]string, 0, len(l.Also))

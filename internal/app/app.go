@@ -31,6 +31,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
+	"github.com/gridkeeper/gridkeeper/internal/tiles"
 )
 
 // Options configure the application.
@@ -87,6 +88,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
+
+	(&tiles.Handlers{Pool: pool}).Register(e)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

@@ -17,6 +17,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
@@ -32,8 +33,13 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flags("serve", &cfg)
 	cfg.RegisterServe(fs)
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	maxExtension := fs.Int("max-extension-days", envInt("GRIDKEEPER_MAX_EXTENSION_DAYS", problem.DefaultMaxExtensionDays),
+		"extend: the latest new deadline, in working days after today (env GRIDKEEPER_MAX_EXTENSION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxExtension < 1 {
+		return fmt.Errorf("-max-extension-days: want at least 1, got %d", *maxExtension)
 	}
 	setupLog(&cfg)
 
@@ -73,7 +79,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights})
+		RankingWeights: &weights, MaxExtensionDays: *maxExtension})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -140,6 +146,13 @@ func redact(t *db.Target) string {
 		return "private cluster " + t.Cluster.PGData
 	}
 	return "DATABASE_URL"
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
 }
 
 func envBool(key string) bool {

@@ -34,6 +34,10 @@ type Options struct {
 	Quiet          bool          // no access log
 	Web            fs.FS         // the map page; nil serves none
 
+	// MaxExtensionDays bounds a problem's extension (working days ahead);
+	// zero: problem.DefaultMaxExtensionDays.
+	MaxExtensionDays int
+
 	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
 	RankingWeights *stats.Weights
 }
@@ -66,11 +70,11 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
 	(&heat.Handlers{Pool: pool}).Register(api)
-	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
+	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM, MaxExtensionDays: opt.MaxExtensionDays}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 
 	if opt.Web != nil {
-		files := http.FileServer(http.FS(opt.Web))
+		files := http.FileServer(http.FS(httpx.NoListing(opt.Web)))
 		e.GET("/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "no-cache")
 			files.ServeHTTP(w, r)

@@ -23,6 +23,8 @@ func New(opt Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = ErrorHandler
+	e.Pre(HeadAsGet)
+	e.Use(SecurityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			slog.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
@@ -35,6 +37,7 @@ func New(opt Options) *echo.Echo {
 		e.Use(timeout(opt.RequestTimeout))
 	}
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 2048}))
+	e.Use(CheckInput)
 	return e
 }
 

@@ -217,11 +217,12 @@ func (h *Handlers) act(c echo.Context) error {
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(b.Note) > 2000 {
-		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: "longer than 2000 characters"})
+	if n := utf8.RuneCountInString(b.Note); n > MaxNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxNote)})
 	}
 	pr, _ := auth.From(c)
-	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role}
+	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role,
+		MaxExtensionDays: h.Settings.MaxExtensionDays}
 	if b.DueAt != nil {
 		t, reason := httpx.ParseTime(*b.DueAt)
 		if reason != "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/apidoc"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/directory"
@@ -60,6 +61,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, pool) })
+	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
 	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))

@@ -175,7 +175,7 @@ func TestMergeRefusesTwoDescriptionsOfOneOperationOrClashingComponents(t *testin
 	base := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{}}}`
 	op := `{"get":{"responses":{"200":{"description":"ok"}}}}`
 	for name, frags := range map[string][2]string{
-		"same operation": {`{"paths":{"/a":` + op + `}}`, `{"paths":{"/a":` + op + `}}`},
+		"same operation":  {`{"paths":{"/a":` + op + `}}`, `{"paths":{"/a":` + op + `}}`},
 		"clashing schema": {`{"paths":{},"components":{"schemas":{"X":{"type":"string"}}}}`, `{"paths":{},"components":{"schemas":{"X":{"type":"integer"}}}}`},
 		"unknown member":  {`{"paths":{}}`, `{"paths":{},"tags":[]}`},
 	} {

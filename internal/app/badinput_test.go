@@ -179,3 +179,20 @@ func doWith(t *testing.T, e *apitest.Env, method, path, token, body string, hdr 
 	}
 	return apitest.Response{Status: resp.StatusCode, Header: resp.Header, Body: raw}
 }
+
+func TestNULInAnImportedFrontageRowRejectsTheRowNotTheServer(t *testing.T) {
+	e := cityEnv(t)
+	before := e.Count(t, "frontages")
+	csvBody := "name,contact,lon,lat\n老\x00王,,116.05,37.1001\n"
+	r := e.Do(t, "POST", "/api/v1/frontages/import", e.Sup, csvBody, "text/csv")
+	r.WantProblem(t, "NUL in a CSV name", http.StatusUnprocessableEntity, "")
+	if !strings.Contains(string(r.Body), "NUL") {
+		t.Errorf("the rejection does not say why: %s", r.Body)
+	}
+	geo := `{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[116.05,37.1001]},"properties":{"name":"店","note":"a\u0000b"}}]}`
+	r = e.Do(t, "POST", "/api/v1/frontages/import", e.Sup, geo, "application/geo+json")
+	r.WantProblem(t, "NUL in a GeoJSON property", http.StatusUnprocessableEntity, "")
+	if after := e.Count(t, "frontages"); after != before {
+		t.Errorf("%d frontages written", after-before)
+	}
+}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gridkeeper/gridkeeper/internal/app"
 	"github.com/gridkeeper/gridkeeper/internal/apitest"
+	"github.com/gridkeeper/gridkeeper/internal/app"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/web"
 )

@@ -66,9 +66,9 @@ func FuzzParseTime(f *testing.F) {
 // fuzzBody is a body like the report's: text, numbers, a nested object, a
 // list and a raw GeoJSON geometry.
 type fuzzBody struct {
-	Name     string          `json:"name"`
-	Lon      *float64        `json:"lon"`
-	Photos   []string        `json:"photos"`
+	Name     string   `json:"name"`
+	Lon      *float64 `json:"lon"`
+	Photos   []string `json:"photos"`
 	Reporter *struct {
 		Phone string `json:"phone"`
 	} `json:"reporter"`

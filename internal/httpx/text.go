@@ -118,3 +118,26 @@ func orBody(path string) string {
 	}
 	return path
 }
+
+// TextReason says why s cannot be stored as PostgreSQL text (a NUL
+// character, bytes that are not UTF-8), or "" when it can. Importers that
+// read files rather than JSON bodies use it to reject such a row.
+func TextReason(s string) string { return textReason(s) }
+
+// Storable is s with what PostgreSQL cannot store dropped: NUL characters
+// removed, bytes that are not UTF-8 replaced by U+FFFD.
+func Storable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+}
+
+// UnstorableJSON finds text in a JSON document that PostgreSQL cannot store
+// (as text or jsonb, which refuses \u0000): the path of the first such
+// string or member name and why, or "" when there is none or raw is not
+// JSON.
+func UnstorableJSON(raw []byte) (field, reason string) {
+	var doc any
+	if len(raw) == 0 || json.Unmarshal(raw, &doc) != nil {
+		return "", ""
+	}
+	return walkText(reflect.ValueOf(doc), "")
+}

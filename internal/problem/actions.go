@@ -22,9 +22,6 @@ type Action struct {
 	Note      string
 	Assignee  string     // dispatch: "person:ID" or "department:CODE"; empty picks the chain's first holder
 	DueAt     *time.Time // extend: the new due time
-	// MaxExtensionDays bounds extend: working days ahead of today (0:
-	// DefaultMaxExtensionDays).
-	MaxExtensionDays int
 	MergeInto *int64     // merge: the problem this one folds into
 	Version   int        // from If-Match
 	Actor     string     // the token's name
@@ -146,9 +143,6 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 		}
 		if strings.TrimSpace(a.Note) == "" {
 			return Problem{}, &InputError{"note", "an extension (延期) needs a reason"}
-		}
-		if err := checkExtension(ctx, tx, *a.DueAt, a.MaxExtensionDays); err != nil {
-			return Problem{}, err
 		}
 		set = "due_at = " + arg(*a.DueAt) + ", extension_count = extension_count + 1"
 		data["previous_due_at"], data["due_at"] = cur.dueAt, a.DueAt

@@ -26,7 +26,6 @@ type queryRower interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-
 // latestExtension is the latest due time an extension may set: the end of
 // the maxDays-th working day after today on the working-hours calendar
 // (or the calendar's end, for a limit beyond it).

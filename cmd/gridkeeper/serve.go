@@ -18,6 +18,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
@@ -83,7 +84,7 @@ func runServe(ctx context.Context, args []string) error {
 		}
 		slog.Info("sample city", "loaded", loaded)
 		if loaded && *sampleProblems > 0 {
-			if _, err := sample.LoadHistory(ctx, pool, *sampleProblems, os.Stderr); err != nil {
+			if _, err := history.Load(ctx, pool, *sampleProblems, os.Stderr); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gridkeeper/gridkeeper/internal/apitest"
 	"github.com/gridkeeper/gridkeeper/internal/fixture"
@@ -211,7 +212,8 @@ func TestScopeMatrix(t *testing.T) {
 					r = c.act(t, tok, id, v, `{"action":"send_back","note":"不属于我们"}`)
 				case "extend":
 					id, v := c.report(t, place, "dispatched")
-					r = c.act(t, tok, id, v, `{"action":"extend","note":"材料未到","due_at":"2099-01-01T00:00:00Z"}`)
+					due := time.Now().Add(40 * 24 * time.Hour).UTC().Format(time.RFC3339)
+					r = c.act(t, tok, id, v, `{"action":"extend","note":"材料未到","due_at":"`+due+`"}`)
 				case "re-check":
 					id, _ := c.report(t, place, "closed")
 					var recheck int64

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gridkeeper/gridkeeper/internal/apidoc"
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/db"
@@ -83,7 +84,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
-	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
+	a.Guard.Register(api)
+	(&audit.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)

@@ -80,7 +80,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, DisableCompression: true /* the gzip middleware compresses */})))
 	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
@@ -130,11 +130,12 @@ func ready(c echo.Context, pool *pgxpool.Pool) error {
 
 // newRegistry holds the process's series and the pools' statistics.
 func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
+	pools := map[string]*pgxpool.Pool{"request": pool}
+	if control != pool {
+		pools["control"] = control
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		db.PoolCollector("request", pool))
-	if control != pool {
-		reg.MustRegister(db.PoolCollector("control", control))
-	}
+		db.PoolCollector(pools))
 	return reg
 }

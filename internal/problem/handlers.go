@@ -288,9 +288,9 @@ func problem(err error) error {
 	var pre *PreconditionError
 	var tr *TransitionError
 	var fb *ForbiddenError
+	var cf *ConflictError
 	var sc *ScopeError
 	var ie *IdempotencyError
-	var cf *ConflictError
 	switch {
 	case errors.As(err, &sc):
 		p := httpx.NewProblem(http.StatusForbidden, sc.Error())

@@ -66,8 +66,8 @@ func setup(t *testing.T, opt ...app.Options) *env {
 		t.Fatalf("fixture: %v", err)
 	}
 	e := &env{d: d, tokens: map[string]string{}}
-	// The dispatcher desk also types in hotline reports (source hotline).
 	for _, role := range []string{"admin", "dispatcher"} {
+		// The dispatcher also files the hotline's reports, so it may write that source.
 		tok, _, err := auth.CreateToken(ctx, d.Pool, auth.Spec{Name: role + " user", Role: role, Sources: []string{"hotline"}})
 		if err != nil {
 			t.Fatal(err)

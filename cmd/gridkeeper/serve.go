@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -32,10 +33,14 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flags("serve", &cfg)
 	cfg.RegisterServe(fs)
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	photoDir := fs.String("photo-dir", os.Getenv("GRIDKEEPER_PHOTO_DIR"), "directory of the photo evidence, content-addressed (env GRIDKEEPER_PHOTO_DIR); empty: photos/ under -data-dir")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	setupLog(&cfg)
+	if *photoDir == "" {
+		*photoDir = filepath.Join(cfg.DataDir, "photos")
+	}
 
 	t, err := db.Resolve(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
@@ -73,7 +78,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights})
+		RankingWeights: &weights, PhotoDir: *photoDir})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)

@@ -7,8 +7,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -21,6 +24,8 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/open311"
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
@@ -33,6 +38,10 @@ type Options struct {
 	RequestTimeout time.Duration // per-request deadline; zero means none
 	Quiet          bool          // no access log
 	Web            fs.FS         // the map page; nil serves none
+
+	// PhotoDir holds the photos, content-addressed; empty: a new temporary
+	// directory (tests). The serve command passes -photo-dir.
+	PhotoDir string
 
 	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
 	RankingWeights *stats.Weights
@@ -68,6 +77,9 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
+	photos := photo.DirStore{Dir: photoDir(opt.PhotoDir)}
+	(&photo.Handlers{Pool: pool, Store: photos}).Register(api, a.Guard)
+	(&open311.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(e.Group("/open311/v2"))
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))
@@ -77,6 +89,19 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		})))
 	}
 	return a
+}
+
+// photoDir is dir, or a new temporary directory when dir is empty.
+func photoDir(dir string) string {
+	if dir != "" {
+		return dir
+	}
+	tmp, err := os.MkdirTemp("", "gridkeeper-photos-")
+	if err != nil {
+		panic(fmt.Sprintf("temporary photo directory: %v", err))
+	}
+	slog.Warn("photos go to a temporary directory; set -photo-dir", "dir", tmp)
+	return tmp
 }
 
 // ready answers 200 when a query reaches the database within two seconds,

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/gridkeeper/gridkeeper/internal/duty"
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 )
 
 // Action is one workflow step asked of a problem.
@@ -96,6 +97,16 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 	}
 	if !RoleMay(a.Role, a.Name) {
 		return Problem{}, &ForbiddenError{Role: a.Role, Action: a.Name}
+	}
+	if a.Name == "resolve" {
+		// The category's photo rule (internal/photo) may ask for an after photo.
+		reason, err := photo.MissingForResolve(ctx, tx, id)
+		if err != nil {
+			return Problem{}, err
+		}
+		if reason != "" {
+			return Problem{}, &InputError{"photo", reason}
+		}
 	}
 	to := next[a.Name]
 	if to == "" {

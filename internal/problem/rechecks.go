@@ -9,6 +9,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 )
 
 // Recheck is a look-back inspection (回头看) of a closed problem.
@@ -123,6 +125,12 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 	}
 	if status != "pending" {
 		return Recheck{}, nil, &TransitionError{Status: status, Action: "record a re-check", Allowed: []string{}}
+	}
+	// The category's photo rule (internal/photo) may ask for a recheck photo.
+	if reason, err := photo.MissingForRecheck(ctx, tx, id); err != nil {
+		return Recheck{}, nil, err
+	} else if reason != "" {
+		return Recheck{}, nil, &InputError{"photo", reason}
 	}
 	var rebound *Problem
 	var reboundID *int64

@@ -265,3 +265,16 @@ func parseGPS(t []byte) *LonLat {
 	}
 	return p
 }
+
+// GPSOf reads the EXIF GPS position of an encoded JPEG, PNG or WebP, nil
+// when it has none.
+func GPSOf(data []byte) *LonLat {
+	f, ok := formats[Sniff(data)]
+	if !ok {
+		return nil
+	}
+	if ex := f.exif(data); ex != nil {
+		return parseGPS(ex)
+	}
+	return nil
+}

@@ -245,7 +245,9 @@ func wantProblem(t *testing.T, what string, r resp, status int, field string) {
 	if field == "" {
 		return
 	}
-	var p struct{ Errors []struct{ Field, Reason string } }
+	var p struct {
+		Errors []struct{ Field, Reason string }
+	}
 	r.decode(t, &p)
 	if len(p.Errors) == 0 || p.Errors[0].Field != field {
 		t.Errorf("%s: errors %+v, want field %s", what, p.Errors, field)

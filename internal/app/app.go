@@ -24,6 +24,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/mytasks"
 	"github.com/gridkeeper/gridkeeper/internal/open311"
 	"github.com/gridkeeper/gridkeeper/internal/photo"
 	"github.com/gridkeeper/gridkeeper/internal/places"
@@ -79,6 +80,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 	photos := photo.DirStore{Dir: photoDir(opt.PhotoDir)}
 	(&photo.Handlers{Pool: pool, Store: photos}).Register(api, a.Guard)
+	(&mytasks.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&open311.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(e.Group("/open311/v2"))
 
 	if opt.Web != nil {

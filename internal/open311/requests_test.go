@@ -294,4 +294,3 @@ func (e *env) uploadAfter(t *testing.T, id string) string {
 	json.NewDecoder(res.Body).Decode(&p)
 	return p.URL
 }
-

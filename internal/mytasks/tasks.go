@@ -1,0 +1,148 @@
+package mytasks
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
+)
+
+// MaxTasks bounds a worklist.
+const MaxTasks = 200
+
+// Task is one problem on a worklist.
+type Task struct {
+	problem.Problem
+	Why       string   `json:"why"`        // assigned, or the duty role that puts it here
+	DistanceM *float64 `json:"distance_m"` // from the phone, when it gave its position
+}
+
+// mineSQL: the places person $1 holds a duty on now, as codes.
+const mineSQL = `mine AS (
+	SELECT d.role::text AS role, d.area_code, d.street_code, d.frontage_id FROM duties d
+	WHERE d.person_id = $1 AND d.valid @> now() AND d.target_kind IN ('area', 'street', 'frontage'))`
+
+// Tasks lists person's worklist. at, when not nil, is the phone's
+// position (lon, lat) for the distances.
+func Tasks(ctx context.Context, d db.DB, person int64, at *[2]float64) ([]Task, error) {
+	var lon, lat *float64
+	if at != nil {
+		lon, lat = &at[0], &at[1]
+	}
+	rows, err := d.Query(ctx, `WITH `+mineSQL+`
+		SELECT p.id, CASE WHEN p.assignee_person_id = $1 THEN 'assigned' ELSE (
+				SELECT m.role FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
+				   OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id LIMIT 1) END,
+			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
+		FROM problems p
+		WHERE p.status IN ('dispatched', 'in_progress')
+		  AND (p.assignee_person_id = $1
+		       OR EXISTS (SELECT FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
+		                  OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id))
+		ORDER BY p.due_at NULLS LAST, p.id LIMIT $4`, person, lon, lat, MaxTasks)
+	if err != nil {
+		return nil, fmt.Errorf("worklist of person %d: %w", person, err)
+	}
+	type hit struct {
+		id   int64
+		why  string
+		dist *float64
+	}
+	var hits []hit
+	for rows.Next() {
+		var h hit
+		var why *string
+		if err := rows.Scan(&h.id, &why, &h.dist); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("scan worklist: %w", err)
+		}
+		if why != nil {
+			h.why = *why
+		}
+		hits = append(hits, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("worklist of person %d: %w", person, err)
+	}
+	out := make([]Task, 0, len(hits))
+	for _, h := range hits {
+		p, err := problem.Get(ctx, d, h.id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Task{Problem: p, Why: h.why, DistanceM: h.dist})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		li, lj := lightRank(out[i].Light), lightRank(out[j].Light)
+		if li != lj {
+			return li < lj
+		}
+		return dueBefore(out[i].DueAt, out[j].DueAt)
+	})
+	return out, nil
+}
+
+func lightRank(l *string) int {
+	if l == nil {
+		return 3
+	}
+	switch *l {
+	case "red":
+		return 0
+	case "yellow":
+		return 1
+	}
+	return 2
+}
+
+func dueBefore(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a != nil
+	}
+	return a.Before(*b)
+}
+
+// Recheck is a look-back due in a person's places.
+type Recheck struct {
+	problem.Recheck
+	CategoryName string   `json:"category_name"`
+	DistanceM    *float64 `json:"distance_m"`
+}
+
+// Rechecks lists the pending look-backs due before `before` in person's
+// places, or of problems last handled by them.
+func Rechecks(ctx context.Context, d db.DB, person int64, before time.Time, at *[2]float64) ([]Recheck, error) {
+	var lon, lat *float64
+	if at != nil {
+		lon, lat = &at[0], &at[1]
+	}
+	rows, err := d.Query(ctx, `WITH `+mineSQL+`
+		SELECT r.id, r.problem_id, r.days, r.due_at, r.status, p.number, p.category_code, c.name, ST_X(p.geom), ST_Y(p.geom), p.grid_code,
+			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
+		FROM rechecks r JOIN problems p ON p.id = r.problem_id JOIN categories c ON c.code = p.category_code
+		WHERE r.status = 'pending' AND r.due_at < $4
+		  AND (p.assignee_person_id = $1
+		       OR EXISTS (SELECT FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
+		                  OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id))
+		ORDER BY r.due_at, r.id LIMIT $5`, person, lon, lat, before, MaxTasks)
+	if err != nil {
+		return nil, fmt.Errorf("look-backs of person %d: %w", person, err)
+	}
+	defer rows.Close()
+	out := []Recheck{}
+	for rows.Next() {
+		var r Recheck
+		var lo, la float64
+		if err := rows.Scan(&r.ID, &r.ProblemID, &r.Days, &r.DueAt, &r.Status, &r.Number, &r.Category, &r.CategoryName,
+			&lo, &la, &r.Grid, &r.DistanceM); err != nil {
+			return nil, fmt.Errorf("scan look-back: %w", err)
+		}
+		r.Lon, r.Lat = &lo, &la
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/db"
@@ -86,7 +87,8 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 
 	api := e.Group("/api/v1")
-	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
+	a.Guard.Register(api)
+	(&audit.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)

@@ -3,7 +3,6 @@ package open311
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -12,23 +11,22 @@ import (
 
 // Client is who posts through an api_key.
 type Client struct {
-	Name string // recorded as the problem's reporting actor, "open311:" + Name
+	Name string         // the service client, recorded as the reporting actor "open311:" + Name
+	As   auth.Principal // its token, for intake's audit and idempotency
 }
 
-// ErrUnknownKey: the api_key is missing, unknown, revoked or not allowed
-// to report.
+// ErrUnknownKey: the api_key is missing, unknown, revoked, expired or not
+// a service client's.
 var ErrUnknownKey = errors.New("unknown api_key")
 
-// Clients checks api_key values. The scope work replaces TokenClients with
-// tokens of service clients; nothing else in this package changes.
+// Clients checks api_key values.
 type Clients interface {
 	Client(ctx context.Context, apiKey string) (Client, error)
 }
 
-// reportRoles may post requests until service-client tokens exist.
-var reportRoles = []string{"admin", "supervisor", "dispatcher", "officer"}
-
-// TokenClients accepts a live Gridkeeper token of a role that may report.
+// TokenClients accepts the live token of a service client (gridkeeper
+// token create --client NAME): an Open311 app's key names the app, not a
+// person.
 type TokenClients struct{ Pool *pgxpool.Pool }
 
 // Client verifies apiKey.
@@ -40,8 +38,8 @@ func (t TokenClients) Client(ctx context.Context, apiKey string) (Client, error)
 	if err != nil {
 		return Client{}, err
 	}
-	if !slices.Contains(reportRoles, p.Role) {
+	if p.Client == "" {
 		return Client{}, ErrUnknownKey
 	}
-	return Client{Name: p.Name}, nil
+	return Client{Name: p.Client, As: p}, nil
 }

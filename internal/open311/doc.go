@@ -13,7 +13,6 @@
 // with HTTP 400, 403 or 404: the one documented exception to problem+json,
 // because Open311 clients parse that shape.
 //
-// api_key is checked through the Clients interface. Until tokens of
-// service clients exist, TokenClients accepts a live Gridkeeper token of a
-// role that may report.
+// api_key is checked through the Clients interface: TokenClients accepts
+// the live token of a service client (gridkeeper token create --client).
 package open311

@@ -52,6 +52,12 @@ func setup(t *testing.T) *env {
 		}
 		e.tokens[role] = tok
 	}
+	// The citizen app's api_key: a service client's token.
+	tok, _, err := auth.CreateToken(ctx, d.Pool, auth.Spec{Name: "citizen app", Role: "officer", Client: "citizen-app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["client"] = tok
 	e.srv = httptest.NewServer(app.New(d.Pool, app.Options{Quiet: true, PhotoDir: t.TempDir()}))
 	t.Cleanup(e.srv.Close)
 	return e

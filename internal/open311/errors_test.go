@@ -52,7 +52,7 @@ func wantErrors(t *testing.T, name string, r resp, format string, status int, wh
 
 func TestBadPostsAnswerOpen311ErrorsAndWriteNothing(t *testing.T) {
 	e := setup(t)
-	key := e.tokens["officer"]
+	key := e.tokens["client"]
 	with := func(change func(url.Values)) url.Values {
 		f := dogReport(key)
 		change(f)
@@ -74,6 +74,7 @@ func TestBadPostsAnswerOpen311ErrorsAndWriteNothing(t *testing.T) {
 		{"unknown api_key", with(func(f url.Values) { f.Set("api_key", "gk_nope") }), 403, "api_key"},
 		{"no api_key", with(func(f url.Values) { f.Del("api_key") }), 403, "api_key"},
 		{"a viewer's token", with(func(f url.Values) { f.Set("api_key", e.tokens["viewer"]) }), 403, "api_key"},
+		{"a person's or desk token, not a service client's", with(func(f url.Values) { f.Set("api_key", e.tokens["supervisor"]) }), 403, "api_key"},
 		{"an attribute the service does not define", with(func(f url.Values) { f.Set("attribute[colour]", "brown") }), 400, "attribute[colour]"},
 		{"a required attribute missing", with(func(f url.Values) { f.Del("attribute[leash]") }), 400, "attribute[leash]"},
 		{"a list value that is not a key", with(func(f url.Values) { f.Set("attribute[leash]", "maybe") }), 400, "attribute[leash]"},

@@ -61,7 +61,7 @@ func (h *Handlers) postRequest(c echo.Context, f format) error {
 	}
 	client, err := h.Clients.Client(ctx, form.Get("api_key"))
 	if errors.Is(err, ErrUnknownKey) {
-		return forbidden("api_key: missing or invalid api_key; ask the city's administrator for one")
+		return forbidden("api_key: missing or invalid api_key (a service client's token); ask the city's administrator for one")
 	}
 	if err != nil {
 		return err
@@ -88,7 +88,7 @@ func (h *Handlers) postRequest(c echo.Context, f format) error {
 	var msgs []string
 	bad := func(s string) { msgs = append(msgs, s) }
 	answers := checkAttributes(form, attrs, bad)
-	r := problem.Report{Category: cat.Code, Source: Source, ReportedAt: time.Now(), Actor: "open311:" + client.Name,
+	r := problem.Report{Category: cat.Code, Source: Source, ReportedAt: time.Now(), Actor: "open311:" + client.Name, As: client.As,
 		Description: form.Get("description"), Address: strings.TrimSpace(form.Get("address_string"))}
 	for _, k := range known {
 		if v := form.Get(k); strings.ContainsRune(v, 0) {

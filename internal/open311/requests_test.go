@@ -46,7 +46,7 @@ func (e *env) postRequest(t *testing.T, form url.Values) clientRequest {
 
 func TestPostRequestCreatesAMappedDispatchedProblemThroughIntake(t *testing.T) {
 	e := setup(t)
-	created := e.postRequest(t, dogReport(e.tokens["officer"]))
+	created := e.postRequest(t, dogReport(e.tokens["client"]))
 	if created.ServiceRequestID == "" || created.Token == "" || created.ServiceNotice == "" {
 		t.Fatalf("answer %+v", created)
 	}
@@ -65,7 +65,7 @@ func TestPostRequestCreatesAMappedDispatchedProblemThroughIntake(t *testing.T) {
 	if source != "open311" || grid != "371402001001001" || assignee == nil || *assignee != officer || due == nil {
 		t.Errorf("stored source %s grid %s assignee %v due %v; want open311 in grid 001 with 张伟 and a deadline", source, grid, assignee, due)
 	}
-	if reporter != "王伟" || email != "smit333@example.org" || actor != "open311:officer app" {
+	if reporter != "王伟" || email != "smit333@example.org" || actor != "open311:citizen-app" {
 		t.Errorf("reporter %q email %q actor %q", reporter, email, actor)
 	}
 
@@ -104,7 +104,7 @@ func TestPostRequestCreatesAMappedDispatchedProblemThroughIntake(t *testing.T) {
 	}
 
 	// An XML POST answers the same request in XML.
-	r := e.post(t, "/open311/v2/requests.xml", dogReport(e.tokens["officer"]))
+	r := e.post(t, "/open311/v2/requests.xml", dogReport(e.tokens["client"]))
 	var px clientRequests
 	if r.status != http.StatusCreated || xml.Unmarshal(r.body, &px) != nil || len(px.Requests) != 1 || px.Requests[0].ServiceRequestID == "" {
 		t.Errorf("XML POST: %d %s", r.status, r.body)
@@ -113,16 +113,16 @@ func TestPostRequestCreatesAMappedDispatchedProblemThroughIntake(t *testing.T) {
 
 func TestPostRequestLinksARecurrenceAndLocatesAnAddressByItsStreet(t *testing.T) {
 	e := setup(t)
-	first := e.postRequest(t, dogReport(e.tokens["officer"]))
+	first := e.postRequest(t, dogReport(e.tokens["client"]))
 	ctx := context.Background()
 	if _, err := e.d.Pool.Exec(ctx, `UPDATE problems SET status = 'closed', closed_at = now() - interval '1 day' WHERE id = $1`, first.ServiceRequestID); err != nil {
 		t.Fatal(err)
 	}
-	again := e.postRequest(t, dogReport(e.tokens["officer"]))
+	again := e.postRequest(t, dogReport(e.tokens["client"]))
 	if n := e.count(t, `SELECT count(*) FROM problems WHERE id = $1 AND recurs_of = $2`, again.ServiceRequestID, first.ServiceRequestID); n != 1 {
 		t.Errorf("the second report at the place does not recur of the first")
 	}
-	form := dogReport(e.tokens["officer"])
+	form := dogReport(e.tokens["client"])
 	form.Del("lat")
 	form.Del("long")
 	form.Set("address_string", "测试区测试路188号门口")
@@ -210,7 +210,7 @@ func TestGetRequestsFiltersAndKeepsTheSpecsDefaults(t *testing.T) {
 
 func TestServiceRequestUpdatesFollowAProblemThroughTheWorkflow(t *testing.T) {
 	e := setup(t)
-	form := dogReport(e.tokens["officer"])
+	form := dogReport(e.tokens["client"])
 	created := e.postRequest(t, form)
 	id := created.ServiceRequestID
 	act := func(action string) {
@@ -284,7 +284,7 @@ func (e *env) uploadAfter(t *testing.T, id string) string {
 	mw.Close()
 	req, _ := http.NewRequest("POST", e.srv.URL+"/api/v1/problems/"+id+"/photos", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", "Bearer "+e.tokens["officer"])
+	req.Header.Set("Authorization", "Bearer "+e.tokens["supervisor"])
 	res, err := http.DefaultClient.Do(req)
 	if err != nil || res.StatusCode != http.StatusCreated {
 		t.Fatalf("after photo: %v %v", err, res.Status)

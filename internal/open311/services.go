@@ -37,7 +37,7 @@ func (h *Handlers) discovery(c echo.Context, f format) error {
 	d := discoveryDoc{
 		Changeset:  Changeset,
 		Contact:    "The city's grid-management centre (网格化管理指挥中心), through its 12345 hotline.",
-		KeyService: "api_key: a Gridkeeper token for your application, from the city's administrator (gridkeeper token create).",
+		KeyService: "api_key: a Gridkeeper service-client token for your application, from the city's administrator (gridkeeper token create --client NAME).",
 		Endpoints: []discoveryEndpoint{{
 			Specification: "http://wiki.open311.org/GeoReport_v2",
 			URL:           baseURL(c) + "/open311/v2",

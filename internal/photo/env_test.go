@@ -27,6 +27,12 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/fixture"
 )
 
+const staffSQL = `
+INSERT INTO duties (role, person_id, target_kind, area_code, valid) VALUES
+ ('grid_officer', (SELECT id FROM people WHERE name = '张伟'), 'area', '371402001001001', tstzrange('2026-01-01', NULL)),
+ ('grid_officer', (SELECT id FROM people WHERE name = '李娜'), 'area', '371402001001003', tstzrange('2026-01-01', NULL));
+`
+
 type env struct {
 	srv    *httptest.Server
 	d      *dbtest.DB
@@ -38,16 +44,29 @@ func setup(t *testing.T) *env {
 	t.Helper()
 	d := dbtest.New(t)
 	ctx := context.Background()
-	if _, err := d.Pool.Exec(ctx, fixture.CitySQL); err != nil {
+	if _, err := d.Pool.Exec(ctx, fixture.CitySQL+staffSQL); err != nil {
 		t.Fatalf("fixture: %v", err)
 	}
 	e := &env{d: d, dir: t.TempDir(), tokens: map[string]string{}}
-	for _, role := range []string{"admin", "supervisor", "officer", "viewer"} {
+	for _, role := range []string{"admin", "supervisor", "viewer"} {
 		tok, _, err := auth.Create(ctx, d.Pool, role+" user", role)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[role] = tok
+	}
+	// Officers' tokens belong to people: 张伟 answers for grid 001 (where
+	// the tests report), 李娜 for grid 003.
+	for key, name := range map[string]string{"officer": "张伟", "other officer": "李娜"} {
+		var id int64
+		if err := d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = $1`, name).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := auth.CreateToken(ctx, d.Pool, auth.Spec{Name: key + " user", Role: "officer", PersonID: &id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[key] = tok
 	}
 	e.srv = httptest.NewServer(app.New(d.Pool, app.Options{Quiet: true, PhotoDir: e.dir}))
 	t.Cleanup(e.srv.Close)

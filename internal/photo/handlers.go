@@ -2,10 +2,9 @@ package photo
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,7 +15,8 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
-// StaffRoles may upload photos and see originals, GPS and uploaders.
+// StaffRoles may upload photos and see originals, GPS and uploaders, each
+// where their scope covers the problem.
 var StaffRoles = []string{"supervisor", "dispatcher", "officer"}
 
 // Handlers serve photos.
@@ -32,7 +32,7 @@ func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
 		h.Limits = DefaultLimits
 	}
 	g.POST("/problems/:id/photos", h.upload, guard.Require(StaffRoles...))
-	g.GET("/problems/:id/photos", h.list)
+	g.GET("/problems/:id/photos", h.list, guard.Optional())
 	g.GET("/photos/:photo", h.serve("public"))
 	g.GET("/photos/:photo/thumb", h.serve("thumb"))
 	g.GET("/photos/:photo/original", h.serve("original"), guard.Require(StaffRoles...))
@@ -50,10 +50,13 @@ func (h *Handlers) upload(c echo.Context) error {
 		return err
 	}
 	pr, _ := auth.From(c)
-	u.ProblemID, u.Actor = id, pr.Name
+	u.ProblemID, u.Actor, u.As = id, pr.Name, pr
 	p, err := Save(c.Request().Context(), h.Pool, h.Store, h.Limits, u)
 	if errors.Is(err, ErrProblemNotFound) {
 		return httpx.NotFound("no problem " + c.Param("id"))
+	}
+	if errors.Is(err, ErrOutOfScope) {
+		return outOfScope(id)
 	}
 	if err != nil {
 		return rejectProblem(err)
@@ -68,18 +71,19 @@ func (h *Handlers) list(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	var exists bool
-	if err := h.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM problems WHERE id = $1)`, id).Scan(&exists); err != nil {
-		return err
-	}
-	if !exists {
+	pr, _ := auth.From(c)
+	err = checkScope(ctx, h.Pool, pr, id)
+	if errors.Is(err, ErrProblemNotFound) {
 		return httpx.NotFound("no problem " + c.Param("id"))
 	}
+	if err != nil && !errors.Is(err, ErrOutOfScope) {
+		return err
+	}
+	staff := err == nil && pr.Staff() // staff whose scope covers the problem
 	photos, err := List(ctx, h.Pool, id)
 	if err != nil {
 		return err
 	}
-	staff := h.isStaff(c)
 	if !staff {
 		for i := range photos {
 			photos[i] = photos[i].Public()
@@ -89,15 +93,10 @@ func (h *Handlers) list(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"problem_id": id, "photos": photos})
 }
 
-// isStaff reports whether the request carries a live token of a staff
-// role; a missing or unknown token is simply not staff.
-func (h *Handlers) isStaff(c echo.Context) bool {
-	scheme, tok, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
-	if !ok || !strings.EqualFold(scheme, "Bearer") {
-		return false
-	}
-	p, err := auth.Verify(c.Request().Context(), h.Pool, strings.TrimSpace(tok))
-	return err == nil && (p.Role == "admin" || slices.Contains(StaffRoles, p.Role))
+func outOfScope(id int64) error {
+	p := httpx.NewProblem(http.StatusForbidden, fmt.Sprintf("problem %d is outside the places and cases this token answers for", id))
+	p.Errors = []httpx.FieldError{{Field: "Authorization", Reason: "out of scope"}}
+	return p
 }
 
 // serve answers one copy of a photo. A photo never changes, so the answer
@@ -117,6 +116,14 @@ func (h *Handlers) serve(copyName string) echo.HandlerFunc {
 			return err
 		}
 		sha, mt, cache := p.publicSHA, p.MediaType, "public, max-age=31536000, immutable"
+		if copyName == "original" {
+			pr, _ := auth.From(c)
+			if err := checkScope(ctx, h.Pool, pr, p.ProblemID); errors.Is(err, ErrOutOfScope) {
+				return outOfScope(p.ProblemID)
+			} else if err != nil {
+				return err
+			}
+		}
 		switch copyName {
 		case "thumb":
 			sha, mt = p.thumbSHA, "image/jpeg"

@@ -80,6 +80,20 @@ func TestUploadStripsEXIFForThePublicAndKeepsItForStaff(t *testing.T) {
 		t.Error("staff's original is not the upload with its EXIF")
 	}
 
+	// An officer of another grid may not add photos here, and sees the
+	// public view.
+	if r := e.upload(t, id, e.tokens["other officer"], "after", "x.jpg", "image/jpeg", jpegBytes(t, 8, 8)); r.status != http.StatusForbidden {
+		t.Errorf("an officer out of scope uploads: %d, want 403", r.status)
+	}
+	if r := e.do(t, "GET", p.URL+"/original", e.tokens["other officer"], nil, ""); r.status != http.StatusForbidden {
+		t.Errorf("an officer out of scope reads the original: %d, want 403", r.status)
+	}
+	var otherList struct{ Photos []photoJSON }
+	e.do(t, "GET", fmt.Sprintf("/api/v1/problems/%d/photos", id), e.tokens["other officer"], nil, "").decode(t, &otherList)
+	if len(otherList.Photos) != 1 || otherList.Photos[0].GPS != nil {
+		t.Errorf("an officer out of scope sees %+v", otherList.Photos)
+	}
+
 	var anonList, staffList struct{ Photos []photoJSON }
 	e.do(t, "GET", fmt.Sprintf("/api/v1/problems/%d/photos", id), "", nil, "").decode(t, &anonList)
 	e.do(t, "GET", fmt.Sprintf("/api/v1/problems/%d/photos", id), e.tokens["officer"], nil, "").decode(t, &staffList)

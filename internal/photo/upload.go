@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
@@ -27,6 +28,7 @@ type Upload struct {
 	RecheckID *int64
 	Note      string
 	Actor     string
+	As        auth.Principal // the uploader: the problem must be in their scope
 	Data      []byte
 }
 
@@ -50,12 +52,8 @@ func Save(ctx context.Context, d db.DB, store Store, lim Limits, u Upload) (Phot
 	var created []string
 	var out Photo
 	err = db.InTx(ctx, d, func(tx pgx.Tx) error {
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT FROM problems WHERE id = $1)`, u.ProblemID).Scan(&exists); err != nil {
-			return fmt.Errorf("find problem %d: %w", u.ProblemID, err)
-		}
-		if !exists {
-			return ErrProblemNotFound
+		if err := checkScope(ctx, tx, u.As, u.ProblemID); err != nil {
+			return err
 		}
 		if u.RecheckID != nil {
 			var ok bool
@@ -108,6 +106,28 @@ func Save(ctx context.Context, d db.DB, store Store, lim Limits, u Upload) (Phot
 
 // ErrProblemNotFound: the upload names no stored problem.
 var ErrProblemNotFound = errors.New("problem not found")
+
+// ErrOutOfScope: the problem lies outside where the token's holder answers.
+var ErrOutOfScope = errors.New("the problem is outside the places and cases this token answers for")
+
+// checkScope finds problem id and checks it against pr's scope, in SQL.
+func checkScope(ctx context.Context, d db.DB, pr auth.Principal, id int64) error {
+	a := auth.Args{List: []any{id}}
+	scope := pr.ProblemScope("p", &a)
+	var exists, inScope bool
+	err := d.QueryRow(ctx, `SELECT EXISTS (SELECT FROM problems WHERE id = $1),
+		EXISTS (SELECT FROM problems p WHERE p.id = $1 AND `+scope+`)`, a.List...).Scan(&exists, &inScope)
+	if err != nil {
+		return fmt.Errorf("find problem %d: %w", id, err)
+	}
+	if !exists {
+		return ErrProblemNotFound
+	}
+	if !inScope {
+		return ErrOutOfScope
+	}
+	return nil
+}
 
 // multipartOverhead is what a multipart body may add around the file.
 const multipartOverhead = 64 << 10

@@ -1,13 +1,12 @@
 // Package mytasks owns the grid officer's worklist, as the phone page
 // (/m/) shows it: the open problems with a handler that fall to a person —
-// assigned to them, or in the grids, streets, frontages and areas they hold
-// duties on now — sorted by deadline light (red, yellow, green) and due
+// assigned to them, or in the places they hold duties on now — sorted by deadline light (red, yellow, green) and due
 // time, with the distance from where the phone is when it says; and the
 // look-back re-checks due in the same places.
 //
-// Which person a request acts for is the Who interface. Until tokens
-// belong to people, QueryPerson reads it from the `person` parameter of a
-// staff token's request; the scope work replaces it with the token's own
-// person and scope, and nothing else here changes. The places a person
-// answers for are chosen in SQL (duties valid now), never filtered in Go.
+// A person's token lists its own worklist; a token without a person (a
+// city desk, an admin) names the person with `person`. The list is that
+// person's scope (auth.ProblemScope: their duties now, what is assigned
+// to them, their department's cases) within the caller's own scope, both
+// in the SQL's WHERE clause, never filtered in Go.
 package mytasks

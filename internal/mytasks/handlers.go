@@ -15,31 +15,34 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
-// Who says which person a request acts for.
-type Who interface {
-	Person(c echo.Context) (int64, error)
-}
-
-// QueryPerson is the interim Who: the `person` parameter, an active
-// person's id.
-type QueryPerson struct{ Pool *pgxpool.Pool }
-
-// Person reads and checks the `person` parameter.
-func (q QueryPerson) Person(c echo.Context) (int64, error) {
-	id, err := strconv.ParseInt(c.QueryParam("person"), 10, 64)
+// person is whose worklist a request asks for: a person's token lists its
+// own (a `person` parameter naming someone else is refused); a token
+// without a person (a city desk, an admin) names the person with
+// `person`, and sees their list within its own scope.
+func (h *Handlers) person(c echo.Context, pr auth.Principal) (int64, error) {
+	raw := c.QueryParam("person")
+	if pr.PersonID != nil {
+		if raw != "" && raw != strconv.FormatInt(*pr.PersonID, 10) {
+			p := httpx.NewProblem(http.StatusForbidden, "a person's token lists its own tasks")
+			p.Errors = []httpx.FieldError{{Field: "person", Reason: "not the token's person"}}
+			return 0, p
+		}
+		return *pr.PersonID, nil
+	}
+	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, httpx.Invalid("person", "give the id of the person whose tasks to list")
+		return 0, httpx.Invalid("person", "this token belongs to no person: give the id of the person whose tasks to list")
 	}
 	var active bool
-	err = q.Pool.QueryRow(c.Request().Context(), `SELECT active FROM people WHERE id = $1`, id).Scan(&active)
+	err = h.Pool.QueryRow(c.Request().Context(), `SELECT active FROM people WHERE id = $1`, id).Scan(&active)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, httpx.NotFound("no person " + c.QueryParam("person"))
+		return 0, httpx.NotFound("no person " + raw)
 	}
 	if err != nil {
 		return 0, err
 	}
 	if !active {
-		return 0, httpx.Invalid("person", "person "+c.QueryParam("person")+" is not active")
+		return 0, httpx.Invalid("person", "person "+raw+" is not active")
 	}
 	return id, nil
 }
@@ -47,14 +50,10 @@ func (q QueryPerson) Person(c echo.Context) (int64, error) {
 // Handlers serve the worklist.
 type Handlers struct {
 	Pool *pgxpool.Pool
-	Who  Who // nil: QueryPerson
 }
 
 // Register mounts the routes on g (the /api/v1 group).
 func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
-	if h.Who == nil {
-		h.Who = QueryPerson{Pool: h.Pool}
-	}
 	staff := guard.Require("supervisor", "dispatcher", "officer")
 	g.GET("/my/tasks", h.tasks, staff)
 	g.GET("/my/rechecks", h.rechecks, staff)
@@ -80,7 +79,8 @@ func (h *Handlers) tasks(c echo.Context) error {
 	if err := httpx.CheckQuery(c, "person", "lon", "lat"); err != nil {
 		return err
 	}
-	person, err := h.Who.Person(c)
+	pr, _ := auth.From(c)
+	person, err := h.person(c, pr)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (h *Handlers) tasks(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	list, err := Tasks(c.Request().Context(), h.Pool, person, at)
+	list, err := Tasks(c.Request().Context(), h.Pool, pr, person, at)
 	if err != nil {
 		return err
 	}
@@ -99,7 +99,8 @@ func (h *Handlers) rechecks(c echo.Context) error {
 	if err := httpx.CheckQuery(c, "person", "lon", "lat", "days"); err != nil {
 		return err
 	}
-	person, err := h.Who.Person(c)
+	pr, _ := auth.From(c)
+	person, err := h.person(c, pr)
 	if err != nil {
 		return err
 	}
@@ -113,7 +114,7 @@ func (h *Handlers) rechecks(c echo.Context) error {
 			return httpx.Invalid("days", "want a whole number of days from 0 to 60")
 		}
 	}
-	list, err := Rechecks(c.Request().Context(), h.Pool, person, time.Now().AddDate(0, 0, days), at)
+	list, err := Rechecks(c.Request().Context(), h.Pool, pr, person, time.Now().AddDate(0, 0, days), at)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 )
@@ -16,33 +17,32 @@ const MaxTasks = 200
 // Task is one problem on a worklist.
 type Task struct {
 	problem.Problem
-	Why       string   `json:"why"`        // assigned, or the duty role that puts it here
+	Why       string   `json:"why"`        // assigned (to the person), or scope (in their places or department)
 	DistanceM *float64 `json:"distance_m"` // from the phone, when it gave its position
 }
 
-// mineSQL: the places person $1 holds a duty on now, as codes.
-const mineSQL = `mine AS (
-	SELECT d.role::text AS role, d.area_code, d.street_code, d.frontage_id FROM duties d
-	WHERE d.person_id = $1 AND d.valid @> now() AND d.target_kind IN ('area', 'street', 'frontage'))`
+// scopeOf is the SQL condition of the worklist: the person's own scope
+// (auth.ProblemScope of a token of theirs: their duties now, what is
+// assigned to them, their department's cases), within the caller's.
+func scopeOf(caller auth.Principal, person int64, a *auth.Args) string {
+	theirs := auth.Principal{TokenID: caller.TokenID, Role: "officer", PersonID: &person}
+	return theirs.ProblemScope("p", a) + " AND " + caller.ProblemScope("p", a)
+}
 
-// Tasks lists person's worklist. at, when not nil, is the phone's
-// position (lon, lat) for the distances.
-func Tasks(ctx context.Context, d db.DB, person int64, at *[2]float64) ([]Task, error) {
+// Tasks lists person's worklist as caller may see it. at, when not nil,
+// is the phone's position (lon, lat) for the distances.
+func Tasks(ctx context.Context, d db.DB, caller auth.Principal, person int64, at *[2]float64) ([]Task, error) {
 	var lon, lat *float64
 	if at != nil {
 		lon, lat = &at[0], &at[1]
 	}
-	rows, err := d.Query(ctx, `WITH `+mineSQL+`
-		SELECT p.id, CASE WHEN p.assignee_person_id = $1 THEN 'assigned' ELSE (
-				SELECT m.role FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
-				   OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id LIMIT 1) END,
+	a := auth.Args{List: []any{person, lon, lat, MaxTasks}}
+	rows, err := d.Query(ctx, `
+		SELECT p.id, CASE WHEN p.assignee_person_id = $1 THEN 'assigned' ELSE 'scope' END,
 			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
 		FROM problems p
-		WHERE p.status IN ('dispatched', 'in_progress')
-		  AND (p.assignee_person_id = $1
-		       OR EXISTS (SELECT FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
-		                  OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id))
-		ORDER BY p.due_at NULLS LAST, p.id LIMIT $4`, person, lon, lat, MaxTasks)
+		WHERE p.status IN ('dispatched', 'in_progress') AND `+scopeOf(caller, person, &a)+`
+		ORDER BY p.due_at NULLS LAST, p.id LIMIT $4`, a.List...)
 	if err != nil {
 		return nil, fmt.Errorf("worklist of person %d: %w", person, err)
 	}
@@ -114,21 +114,19 @@ type Recheck struct {
 }
 
 // Rechecks lists the pending look-backs due before `before` in person's
-// places, or of problems last handled by them.
-func Rechecks(ctx context.Context, d db.DB, person int64, before time.Time, at *[2]float64) ([]Recheck, error) {
+// scope, as caller may see them.
+func Rechecks(ctx context.Context, d db.DB, caller auth.Principal, person int64, before time.Time, at *[2]float64) ([]Recheck, error) {
 	var lon, lat *float64
 	if at != nil {
 		lon, lat = &at[0], &at[1]
 	}
-	rows, err := d.Query(ctx, `WITH `+mineSQL+`
+	a := auth.Args{List: []any{person, lon, lat, before, MaxTasks}}
+	rows, err := d.Query(ctx, `
 		SELECT r.id, r.problem_id, r.days, r.due_at, r.status, p.number, p.category_code, c.name, ST_X(p.geom), ST_Y(p.geom), p.grid_code,
 			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
 		FROM rechecks r JOIN problems p ON p.id = r.problem_id JOIN categories c ON c.code = p.category_code
-		WHERE r.status = 'pending' AND r.due_at < $4
-		  AND (p.assignee_person_id = $1
-		       OR EXISTS (SELECT FROM mine m WHERE m.area_code IN (p.grid_code, p.community_code, p.subdistrict_code, p.district_code)
-		                  OR m.street_code = p.street_code OR m.frontage_id = p.frontage_id))
-		ORDER BY r.due_at, r.id LIMIT $5`, person, lon, lat, before, MaxTasks)
+		WHERE r.status = 'pending' AND r.due_at < $4 AND $1::bigint IS NOT NULL AND `+scopeOf(caller, person, &a)+`
+		ORDER BY r.due_at, r.id LIMIT $5`, a.List...)
 	if err != nil {
 		return nil, fmt.Errorf("look-backs of person %d: %w", person, err)
 	}

@@ -36,7 +36,14 @@ func TestAnOfficersTasksAreThoseOfTheirGridRedFirstWithDistances(t *testing.T) {
 	if _, err := d.Pool.Exec(ctx, fixture.CitySQL+staffSQL); err != nil {
 		t.Fatal(err)
 	}
-	tok, _, _ := auth.Create(ctx, d.Pool, "phone", "officer")
+	var zhang, li int64
+	d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = '张伟'`).Scan(&zhang)
+	d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = '李娜'`).Scan(&li)
+	// Each officer's phone has a token of their own; the city desk's has none.
+	zhangTok, _, _ := auth.CreateToken(ctx, d.Pool, auth.Spec{Name: "张伟's phone", Role: "officer", PersonID: &zhang})
+	liTok, _, _ := auth.CreateToken(ctx, d.Pool, auth.Spec{Name: "李娜's phone", Role: "officer", PersonID: &li})
+	desk, _, _ := auth.Create(ctx, d.Pool, "city desk", "supervisor")
+	tok := desk
 	srv := httptest.NewServer(app.New(d.Pool, app.Options{Quiet: true, PhotoDir: t.TempDir()}))
 	defer srv.Close()
 	call := func(method, path, body string) (int, []byte) {
@@ -69,11 +76,8 @@ func TestAnOfficersTasksAreThoseOfTheirGridRedFirstWithDistances(t *testing.T) {
 	if _, err := d.Pool.Exec(ctx, `UPDATE problems SET due_at = now() - interval '1 hour' WHERE id = $1`, late); err != nil {
 		t.Fatal(err)
 	}
-	var zhang, li int64
-	d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = '张伟'`).Scan(&zhang)
-	d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = '李娜'`).Scan(&li)
-
-	st, b := call("GET", fmt.Sprintf("/api/v1/my/tasks?person=%d&lon=116.05&lat=37.15", zhang), "")
+	tok = zhangTok
+	st, b := call("GET", "/api/v1/my/tasks?lon=116.05&lat=37.15", "")
 	if st != 200 {
 		t.Fatalf("tasks: %d %s", st, b)
 	}
@@ -96,20 +100,33 @@ func TestAnOfficersTasksAreThoseOfTheirGridRedFirstWithDistances(t *testing.T) {
 				t.Errorf("the dog report: why %q, %v m", x.Why, *x.DistanceM)
 			}
 		case build:
-			if x.Why != "grid_officer" {
-				t.Errorf("the department's problem in his grid: why %q, want grid_officer", x.Why)
+			if x.Why != "scope" {
+				t.Errorf("the department's problem in his grid: why %q, want scope", x.Why)
 			}
 		}
 	}
-	if st, b := call("GET", fmt.Sprintf("/api/v1/my/tasks?person=%d", li), ""); st != 200 || strings.Contains(string(b), `"id":`) {
-		t.Errorf("李娜 (grid 003) sees %d %s", st, b)
+	if st, _ := call("GET", fmt.Sprintf("/api/v1/my/tasks?person=%d", li), ""); st != 403 {
+		t.Errorf("张伟's token asks for 李娜's tasks: %d, want 403", st)
 	}
-	if st, _ := call("GET", "/api/v1/my/tasks", ""); st != 400 {
-		t.Errorf("without person: %d", st)
-	}
-	if st, _ := call("GET", fmt.Sprintf("/api/v1/my/tasks?person=%d&lon=500&lat=1", zhang), ""); st != 400 {
+	if st, _ := call("GET", "/api/v1/my/tasks?lon=500&lat=1", ""); st != 400 {
 		t.Errorf("a bad position: %d", st)
 	}
+	tok = liTok
+	if st, b := call("GET", "/api/v1/my/tasks", ""); st != 200 || strings.Contains(string(b), `"id":`) {
+		t.Errorf("李娜 (grid 003) sees %d %s", st, b)
+	}
+	// The city desk names the person and sees the same list.
+	tok = desk
+	if st, _ := call("GET", "/api/v1/my/tasks", ""); st != 400 {
+		t.Errorf("the desk without person: %d", st)
+	}
+	st, b = call("GET", fmt.Sprintf("/api/v1/my/tasks?person=%d", zhang), "")
+	var deskView struct{ Tasks []task }
+	json.Unmarshal(b, &deskView)
+	if st != 200 || len(deskView.Tasks) != 3 {
+		t.Errorf("the desk's view of 张伟's tasks: %d %s", st, b)
+	}
+	tok = zhangTok
 
 	// Closing schedules look-backs; the one due within the window is his.
 	if _, err := d.Pool.Exec(ctx, `UPDATE problems SET status = 'closed', closed_at = now() WHERE id = $1;`, dog); err != nil {
@@ -118,7 +135,7 @@ func TestAnOfficersTasksAreThoseOfTheirGridRedFirstWithDistances(t *testing.T) {
 	if _, err := d.Pool.Exec(ctx, `INSERT INTO rechecks (problem_id, days, due_at) VALUES ($1, 7, now() + interval '1 day'), ($1, 30, now() + interval '30 days')`, dog); err != nil {
 		t.Fatal(err)
 	}
-	st, b = call("GET", fmt.Sprintf("/api/v1/my/rechecks?person=%d", zhang), "")
+	st, b = call("GET", "/api/v1/my/rechecks", "")
 	var rc struct {
 		Rechecks []struct {
 			ProblemID int64 `json:"problem_id"`

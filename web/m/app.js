@@ -1,5 +1,5 @@
 // The grid officer's phone page (/m/): sign in with a token and say who you
-// are; "my tasks" (the problems that fall to you, red first, with the
+// are (a person's token says it itself); "my tasks" (the problems that fall to you, red first, with the
 // distance from where you stand when the browser tells); a task page with
 // a small map, the chain, the timeline, the photos and the actions you may
 // take (start, resolve with an after photo, send back with a reason); the
@@ -33,13 +33,20 @@ function message(el, text, bad = false) {
 
 const errText = (err) => (err instanceof Offline ? '无网络 Offline' : `${err.status || ''} ${err.message}`);
 
-// Sign in: the token first (checked with /tokens/self), then the person.
+// Sign in: the token (checked with /tokens/self); a person's token is that
+// person, a city-desk token then picks whose tasks to work.
 async function signIn(ev) {
   ev.preventDefault();
   const token = $('#token').value.trim();
   try {
     const self = await get('tokens/self', { token });
     saveSession({ token, role: self.role, tokenName: self.name });
+    if (self.person_id) {
+      // A person's token: that person is who signs in.
+      const p = await get(`people/${self.person_id}`, { token });
+      choose(p);
+      return;
+    }
     $('#token-form').hidden = true;
     $('#person-form').hidden = false;
     message($('#signin-msg'), `令牌有效 Token accepted (${self.role})。请选择你是谁 Now say who you are.`);

@@ -17,7 +17,9 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
@@ -35,8 +37,13 @@ func runServe(ctx context.Context, args []string) error {
 	photoDir := fs.String("photo-dir", os.Getenv("GRIDKEEPER_PHOTO_DIR"), "directory of the photo evidence, content-addressed (env GRIDKEEPER_PHOTO_DIR); empty: photos/ under -data-dir")
 	sampleProblems := fs.Int("sample-problems", envInt("GRIDKEEPER_SAMPLE_PROBLEMS", 100000),
 		"with -sample: hotline tickets of the last year to generate and import when the sample city is first loaded; 0 skips (env GRIDKEEPER_SAMPLE_PROBLEMS)")
+	maxExtension := fs.Int("max-extension-days", envInt("GRIDKEEPER_MAX_EXTENSION_DAYS", problem.DefaultMaxExtensionDays),
+		"extend: the latest new deadline, in working days after today (env GRIDKEEPER_MAX_EXTENSION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxExtension < 1 {
+		return fmt.Errorf("-max-extension-days: want at least 1, got %d", *maxExtension)
 	}
 	setupLog(&cfg)
 	if *photoDir == "" {
@@ -82,7 +89,7 @@ func runServe(ctx context.Context, args []string) error {
 		}
 		slog.Info("sample city", "loaded", loaded)
 		if loaded && *sampleProblems > 0 {
-			if _, err := sample.LoadHistory(ctx, pool, *sampleProblems, os.Stderr); err != nil {
+			if _, err := history.Load(ctx, pool, *sampleProblems, os.Stderr); err != nil {
 				return err
 			}
 		}
@@ -94,7 +101,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights, Control: control, PhotoDir: *photoDir})
+		RankingWeights: &weights, Control: control, MaxExtensionDays: *maxExtension, PhotoDir: *photoDir})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -167,14 +174,14 @@ func redact(t *db.Target) string {
 	return "DATABASE_URL"
 }
 
-func envBool(key string) bool {
-	b, _ := strconv.ParseBool(os.Getenv(key))
-	return b
-}
-
 func envInt(key string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
 		return n
 	}
 	return def
+}
+
+func envBool(key string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(key))
+	return b
 }

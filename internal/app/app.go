@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gridkeeper/gridkeeper/internal/apidoc"
 	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
@@ -47,6 +48,9 @@ type Options struct {
 	Quiet          bool          // no access log
 	Web            fs.FS         // the map page; nil serves none
 
+	// MaxExtensionDays bounds a problem's extension (working days ahead);
+	// zero: problem.DefaultMaxExtensionDays.
+	MaxExtensionDays int
 	// PhotoDir holds the photos, content-addressed; empty: a new temporary
 	// directory (tests). The serve command passes -photo-dir.
 	PhotoDir string
@@ -85,6 +89,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
 	a.Guard.Register(api)
@@ -96,7 +101,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
 	(&heat.Handlers{Pool: pool}).Register(api)
-	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
+	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM, MaxExtensionDays: opt.MaxExtensionDays}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 	photos := photo.DirStore{Dir: photoDir(opt.PhotoDir)}
 	(&photo.Handlers{Pool: pool, Store: photos}).Register(api, a.Guard)
@@ -107,7 +112,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&tiles.Handlers{Pool: pool}).Register(e)
 
 	if opt.Web != nil {
-		files := http.FileServer(http.FS(opt.Web))
+		files := http.FileServer(http.FS(httpx.NoListing(opt.Web)))
 		e.GET("/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "no-cache")
 			files.ServeHTTP(w, r)

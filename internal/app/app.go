@@ -130,7 +130,7 @@ func photoDir(dir string) string {
 	if err != nil {
 		panic(fmt.Sprintf("temporary photo directory: %v", err))
 	}
-	slog.Warn("photos go to a temporary directory; set -photo-dir", "dir", tmp)
+	slog.Debug("photos go to a temporary directory; set -photo-dir", "dir", tmp)
 	return tmp
 }
 

@@ -27,11 +27,19 @@ func (h *Handlers) Register(g *echo.Group) {
 	if h.Clients == nil {
 		h.Clients = TokenClients{Pool: h.Pool}
 	}
-	g.GET("/:res", h.wrap(h.top))
-	g.POST("/:res", h.wrap(h.postTop))
+	for _, res := range []string{"discovery", "services", "requests", "servicerequestupdates"} {
+		g.GET("/"+res+".:format", h.wrap(h.top))
+	}
+	g.POST("/requests.:format", h.wrap(h.postTop))
+	// service_code, id or token with its extension: "exposed-litter.xml".
 	g.GET("/services/:file", h.wrap(h.definition))
 	g.GET("/requests/:file", h.wrap(h.oneRequest))
 	g.GET("/tokens/:file", h.wrap(h.token))
+	// Anything else under /open311/v2 is an Open311 404, in the shape
+	// Open311 clients parse.
+	g.Any("/*", h.wrap(func(c echo.Context, name string, _ format) error {
+		return notFound("no Open311 resource " + name + " (see discovery)")
+	}))
 }
 
 type handler func(c echo.Context, name string, f format) error
@@ -40,9 +48,11 @@ type handler func(c echo.Context, name string, f format) error
 // (or any error) into an Open311 errors answer in that format.
 func (h *Handlers) wrap(fn handler) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		seg := c.Param("res")
+		seg := c.Param("file")
 		if seg == "" {
-			seg = c.Param("file")
+			// /discovery.xml: the resource is the path's last segment.
+			p := c.Request().URL.Path
+			seg = p[strings.LastIndexByte(p, '/')+1:]
 		}
 		name, f, ok := splitFormat(seg)
 		var err error

@@ -93,6 +93,11 @@ func TestPostRequestCreatesAMappedDispatchedProblemThroughIntake(t *testing.T) {
 		}
 	}
 
+	// The problem list filters by the new source.
+	if r := e.get(t, "/api/v1/problems?source=open311"); r.status != 200 || !bytes.Contains(r.body, []byte(`"id":`+created.ServiceRequestID)) {
+		t.Errorf("problems?source=open311: %d %.300s", r.status, r.body)
+	}
+
 	// tokens/{token} answers the id.
 	var tx struct {
 		Requests []clientRequest `xml:"request"`

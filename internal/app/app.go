@@ -156,10 +156,23 @@ func ready(c echo.Context, pool *pgxpool.Pool) error {
 // newRegistry holds the process's series and the pools' statistics.
 func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		db.PoolCollector("request", pool))
+	pools := poolCollectors{db.PoolCollector("request", pool)}
 	if control != pool {
-		reg.MustRegister(db.PoolCollector("control", control))
+		pools = append(pools, db.PoolCollector("control", control))
 	}
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), pools)
 	return reg
+}
+
+// poolCollectors collects several pools' series under one registration:
+// they share their descriptions (the pool is a label), and a registry
+// refuses the same description twice.
+type poolCollectors []prometheus.Collector
+
+func (ps poolCollectors) Describe(ch chan<- *prometheus.Desc) { ps[0].Describe(ch) }
+
+func (ps poolCollectors) Collect(ch chan<- prometheus.Metric) {
+	for _, p := range ps {
+		p.Collect(ch)
+	}
 }

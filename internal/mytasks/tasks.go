@@ -21,12 +21,39 @@ type Task struct {
 	DistanceM *float64 `json:"distance_m"` // from the phone, when it gave its position
 }
 
-// scopeOf is the SQL condition of the worklist: the person's own scope
-// (auth.ProblemScope of a token of theirs: their duties now, what is
-// assigned to them, their department's cases), within the caller's.
-func scopeOf(caller auth.Principal, person int64, a *auth.Args) string {
-	theirs := auth.Principal{TokenID: caller.TokenID, Role: "officer", PersonID: &person}
-	return theirs.ProblemScope("p", a) + " AND " + caller.ProblemScope("p", a)
+// places are what a person answers for now: the areas, streets and
+// frontages they hold duties on, and their department when they hold no
+// duty on a place (department staff), as auth.ProblemScope counts them.
+type places struct {
+	areas, streets []string
+	frontages      []int64
+	department     *string
+}
+
+func placesOf(ctx context.Context, d db.DB, person int64) (places, error) {
+	var pl places
+	err := d.QueryRow(ctx, `SELECT
+			coalesce(array_agg(area_code) FILTER (WHERE area_code IS NOT NULL), '{}'),
+			coalesce(array_agg(street_code) FILTER (WHERE street_code IS NOT NULL), '{}'),
+			coalesce(array_agg(frontage_id) FILTER (WHERE frontage_id IS NOT NULL), '{}'),
+			CASE WHEN count(*) FILTER (WHERE target_kind <> 'category') = 0 THEN (SELECT department_code FROM people WHERE id = $1) END
+		FROM duties WHERE person_id = $1 AND valid @> now()`, person).Scan(&pl.areas, &pl.streets, &pl.frontages, &pl.department)
+	if err != nil {
+		return pl, fmt.Errorf("places of person %d: %w", person, err)
+	}
+	return pl, nil
+}
+
+// candidates is the condition, over problems p, of the person's places
+// (cheap, on the stored mapping codes); the caller's own scope is ANDed
+// to it, so that a token sees only what it may.
+func (pl places) candidates(person int64, a *auth.Args) string {
+	areas := a.Arg(pl.areas)
+	return `(p.assignee_person_id = ` + a.Arg(person) + `
+		OR p.grid_code = ANY(` + areas + `) OR p.community_code = ANY(` + areas + `)
+		OR p.subdistrict_code = ANY(` + areas + `) OR p.district_code = ANY(` + areas + `)
+		OR p.street_code = ANY(` + a.Arg(pl.streets) + `) OR p.frontage_id = ANY(` + a.Arg(pl.frontages) + `)
+		OR p.assignee_department = ` + a.Arg(pl.department) + `)`
 }
 
 // Tasks lists person's worklist as caller may see it. at, when not nil,
@@ -36,12 +63,19 @@ func Tasks(ctx context.Context, d db.DB, caller auth.Principal, person int64, at
 	if at != nil {
 		lon, lat = &at[0], &at[1]
 	}
+	pl, err := placesOf(ctx, d, person)
+	if err != nil {
+		return nil, err
+	}
 	a := auth.Args{List: []any{person, lon, lat, MaxTasks}}
-	rows, err := d.Query(ctx, `
+	cand := pl.candidates(person, &a)
+	scope := caller.ProblemScope("p", &a)
+	rows, err := d.Query(ctx, `WITH c AS MATERIALIZED (
+			SELECT p.id FROM problems p WHERE p.status IN ('dispatched', 'in_progress') AND `+cand+`)
 		SELECT p.id, CASE WHEN p.assignee_person_id = $1 THEN 'assigned' ELSE 'scope' END,
 			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
-		FROM problems p
-		WHERE p.status IN ('dispatched', 'in_progress') AND `+scopeOf(caller, person, &a)+`
+		FROM c JOIN problems p ON p.id = c.id
+		WHERE `+scope+`
 		ORDER BY p.due_at NULLS LAST, p.id LIMIT $4`, a.List...)
 	if err != nil {
 		return nil, fmt.Errorf("worklist of person %d: %w", person, err)
@@ -120,13 +154,19 @@ func Rechecks(ctx context.Context, d db.DB, caller auth.Principal, person int64,
 	if at != nil {
 		lon, lat = &at[0], &at[1]
 	}
-	a := auth.Args{List: []any{person, lon, lat, before, MaxTasks}}
+	pl, err := placesOf(ctx, d, person)
+	if err != nil {
+		return nil, err
+	}
+	a := auth.Args{List: []any{lon, lat, before, MaxTasks}}
+	cand := pl.candidates(person, &a)
+	scope := caller.ProblemScope("p", &a)
 	rows, err := d.Query(ctx, `
 		SELECT r.id, r.problem_id, r.days, r.due_at, r.status, p.number, p.category_code, c.name, ST_X(p.geom), ST_Y(p.geom), p.grid_code,
-			CASE WHEN $2::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($2, $3), 4326)::geography) END
+			CASE WHEN $1::float8 IS NOT NULL THEN ST_Distance(p.geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) END
 		FROM rechecks r JOIN problems p ON p.id = r.problem_id JOIN categories c ON c.code = p.category_code
-		WHERE r.status = 'pending' AND r.due_at < $4 AND $1::bigint IS NOT NULL AND `+scopeOf(caller, person, &a)+`
-		ORDER BY r.due_at, r.id LIMIT $5`, a.List...)
+		WHERE r.status = 'pending' AND r.due_at < $3 AND `+cand+` AND `+scope+`
+		ORDER BY r.due_at, r.id LIMIT $4`, a.List...)
 	if err != nil {
 		return nil, fmt.Errorf("look-backs of person %d: %w", person, err)
 	}

@@ -145,7 +145,7 @@ test('an officer works tasks on the phone: start, resolve with a photo the deskt
   const desk = await ctx.newPage();
   await desk.setViewportSize({ width: 1280, height: 800 });
   await desk.goto(url(''));
-  await desk.waitForFunction(() => window.gridkeeper && window.gridkeeper.ready, null, { timeout: 30_000 });
+  await desk.waitForFunction(() => window.gridkeeper, null, { timeout: 30_000 });
   await desk.evaluate(() => window.gridkeeper.ready);
   await desk.evaluate((id) => window.gridkeeper.select(`problem:${id}`), first.id);
   await desk.waitForSelector(`#panel .problem-view[data-problem="${first.id}"][data-state="loaded"]`, { timeout: 20_000 });

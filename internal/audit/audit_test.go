@@ -66,6 +66,7 @@ func TestEveryWriteEndpointLeavesOneAuditRowNamingItsActor(t *testing.T) {
 		{"POST", "/api/v1/categories", e.Admin, `{"code":"L97-01","name":"共享单车堆积","kind":"event","big_class":"97","big_class_name":"共享出行",
 			"small_class":"01","department":"jtysj","time_limit_hours":4,"first_in_line":"grid_officer"}`, "", "category.create", 201, nil},
 		{"PATCH", "/api/v1/categories/L97-01", e.Admin, `{"name":"共享单车乱停"}`, "", "category.update", 200, nil},
+		{"PUT", "/api/v1/categories/L97-01/photo-rule", e.Admin, `{"after_required":false,"recheck_required":false}`, "", "photo_rule.set", 200, nil},
 		{"POST", "/api/v1/duties", e.Sup, `{"role":"grid_officer","target":"area:371402001001001","person_id":{person}}`, "", "duty.assign", 201,
 			func(r apitest.Response) {
 				var v struct{ Duty struct{ ID int64 } }

@@ -200,10 +200,8 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 
 // one reads the feature with key fid; ok is false when there is none.
 func (c *collection) one(ctx context.Context, pool *pgxpool.Pool, fid string) (r row, ok bool, err error) {
-	if c.IntKey {
-		if _, err := strconv.ParseInt(fid, 10, 64); err != nil {
-			return r, false, nil
-		}
+	if !c.validKey(fid) {
+		return r, false, nil
 	}
 	args := &cql2.Args{}
 	from, err := c.from(ctx, pool, args)

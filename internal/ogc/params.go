@@ -87,7 +87,9 @@ func parseItems(c echo.Context, col *collection) (*itemsQuery, error) {
 			return nil, err
 		}
 	}
-	if lang := c.QueryParam("filter-lang"); lang != "" && lang != "cql2-text" {
+	// cql-text is the draft's name, which GDAL 3.6 sends; its filters are
+	// CQL2 text.
+	if lang := c.QueryParam("filter-lang"); lang != "" && lang != "cql2-text" && lang != "cql-text" {
 		return nil, httpx.Invalid("filter-lang", fmt.Sprintf("%q is not supported; use cql2-text", lang))
 	}
 	if raw, ok := params["filter"]; ok {

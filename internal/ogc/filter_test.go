@@ -177,3 +177,26 @@ func TestBadInputIsAClear4xxProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestInvalidGeometriesAndPatternsAreNeverA500: a self-intersecting
+// polygon in every spatial function, and LIKE patterns PostgreSQL would
+// refuse, are answered (200) or refused (400), never a 500.
+func TestInvalidGeometriesAndPatternsAreNeverA500(t *testing.T) {
+	e := setup(t, 10)
+	bowtie := "POLYGON((116 37, 116.2 37.2, 116.2 37, 116 37.2, 116 37))"
+	for _, fn := range []string{"S_INTERSECTS", "S_EQUALS", "S_DISJOINT", "S_TOUCHES", "S_WITHIN", "S_OVERLAPS", "S_CROSSES", "S_CONTAINS"} {
+		for _, f := range []string{fn + "(geometry, " + bowtie + ")", fn + "(" + bowtie + ", geometry)"} {
+			if r := e.Do(t, "GET", "/ogc/collections/grids/items?filter="+q(f), "", ""); r.Status != 200 {
+				t.Errorf("%s: %d %s", f, r.Status, r.Body)
+			}
+		}
+	}
+	for _, f := range []string{`address LIKE 'x\'`, `address LIKE '\\\'`} {
+		if r := e.Do(t, "GET", "/ogc/collections/problems/items?filter="+q(f), "", ""); r.Status != 400 {
+			t.Errorf("%s: %d %s", f, r.Status, r.Body)
+		}
+	}
+	if r := e.Do(t, "GET", "/ogc/collections/problems/items?filter="+q(`address LIKE '\\'`), "", ""); r.Status != 200 {
+		t.Errorf("an escaped backslash: %d %s", r.Status, r.Body)
+	}
+}

@@ -26,21 +26,16 @@ import (
 // BenchmarkItems1M measures /ogc on 1,000,000 generated problems (gen
 // problems --count 1000000 --months 12 --seed 1) imported into the staffed
 // sample city by the hotline importer, through the real router over HTTP,
-// and prints side by side in one run:
+// and prints side by side in one run: a page of 10,000 problems
+// (features/s, first byte) without and with gzip, beside the floor (the
+// same 10,000 rows as one json_agg(json_build_object(… ST_AsGeoJSON(geom)
+// …)) that PostgreSQL builds itself, read by the same pool); a page of up
+// to 1,000 in a small bbox (about 1 km) over the busiest place (req/s, one
+// client and four); the whole collection through next links at
+// limit=10,000 (s); and the process's peak RSS (server and client share
+// it).
 //
-//   - a page of 10,000 problems (features/s, first byte), without and
-//     with gzip, and the floor: the same 10,000 rows as one
-//     json_agg(json_build_object(… ST_AsGeoJSON(geom) …)) that PostgreSQL
-//     builds itself, read by the same pool;
-//
-//   - a page of up to 1,000 in a small bbox (about 1 km) over the busiest
-//     place (req/s, one client and four);
-//
-//   - the whole collection through next links at limit=10,000 (s);
-//
-//   - the process's peak RSS (server and client share it).
-//
-//     go test -run '^$' -bench Items1M -benchtime 1x -timeout 60m ./internal/ogc/
+//	go test -run '^$' -bench Items1M -benchtime 1x -timeout 60m ./internal/ogc/
 //
 // OGC_BENCH_ROWS sets another row count.
 func BenchmarkItems1M(b *testing.B) {

@@ -140,7 +140,7 @@ func TestBadInputIsAClear4xxProblem(t *testing.T) {
 		{"/ogc/collections/problems/items?limit=ten", 400, "limit", "whole number"},
 		{"/ogc/collections/problems/items?bbox=1,2,3", 400, "bbox", "four"},
 		{"/ogc/collections/problems/items?bbox=116.2,37,116.0,37.2", 400, "bbox", "greater"},
-		{"/ogc/collections/problems/items?bbox=a,b,c,d", 400, "bbox", "not a number"},
+		{"/ogc/collections/problems/items?bbox=a,b,c,d", 400, "bbox", "number"},
 		{"/ogc/collections/problems/items?datetime=yesterday", 400, "datetime", "RFC 3339"},
 		{"/ogc/collections/problems/items?datetime=2026-10-01", 400, "datetime", "time zone"},
 		{"/ogc/collections/problems/items?datetime=../..", 400, "datetime", "at least one end"},

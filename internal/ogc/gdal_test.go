@@ -69,7 +69,7 @@ func run(t *testing.T, name string, args ...string) string {
 func TestOgr2ogrCopiesEveryCollectionWithTheSQLCounts(t *testing.T) {
 	g := gdalSetup(t, 250)
 	out := filepath.Join(t.TempDir(), "copy.gpkg")
-	run(t, "ogr2ogr", "-f", "GPKG", out, "OAPIF:"+g.URL+"/ogc", "--config", "OGR_WFS_PAGE_SIZE", "40")
+	run(t, "ogr2ogr", "-f", "GPKG", out, "OAPIF:"+g.URL+"/ogc")
 	info := run(t, "ogrinfo", "-ro", "-so", "-al", out)
 	counts := map[string]int{}
 	layer := regexp.MustCompile(`(?m)^Layer name: (\S+)$`)
@@ -105,6 +105,7 @@ func TestOgr2ogrCopiesEveryCollectionWithTheSQLCounts(t *testing.T) {
 	if !g.asked("after=") {
 		t.Errorf("GDAL never followed a next link: %v", g.seen)
 	}
+
 }
 
 // TestOgrinfoSpatAndWhereReturnWhatSQLReturns: -spat becomes bbox and

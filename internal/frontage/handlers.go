@@ -128,6 +128,7 @@ func (h *Handlers) importFile(c echo.Context) error {
 			errs[i] = httpx.FieldError{Field: r.Where(), Reason: r.Reason}
 		}
 		rows, _ := rej.Rows()
+		httpx.CountImport(c, "frontages", rej.Read, rows)
 		p := httpx.Unprocessable(errs...)
 		p.Detail = fmt.Sprintf("%d of %d rows rejected, nothing written; the first: %s", rows, rej.Read, rej.Rejections[0])
 		p.Extra = map[string]any{"read": rej.Read, "rejections": rej.Rejections}
@@ -137,5 +138,6 @@ func (h *Handlers) importFile(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	httpx.CountImport(c, "frontages", res.Read, 0)
 	return c.JSON(http.StatusOK, res)
 }

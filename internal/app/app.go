@@ -72,7 +72,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, DisableCompression: true} /* the gzip middleware compresses */)))
 
 	api := e.Group("/api/v1")
 	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))

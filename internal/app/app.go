@@ -118,10 +118,11 @@ func ready(c echo.Context, pool *pgxpool.Pool) error {
 // newRegistry holds the process's series and the pools' statistics.
 func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		db.PoolCollector("request", pool))
+	pools := map[string]*pgxpool.Pool{"request": pool}
 	if control != pool {
-		reg.MustRegister(db.PoolCollector("control", control))
+		pools["control"] = control
 	}
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		db.PoolCollector(pools))
 	return reg
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
@@ -167,7 +168,13 @@ func (h *Handlers) report(c echo.Context) error {
 	r.IdempotencyKey = key
 	pr, _ := auth.From(c)
 	r.Actor = pr.Name
-	p, created, err := Intake(c.Request().Context(), h.Pool, h.Settings, r)
+	var p Problem
+	var created bool
+	// One statement: a deadlock or serialization failure is retried.
+	err := db.Retry(c.Request().Context(), func() (err error) {
+		p, created, err = Intake(c.Request().Context(), h.Pool, h.Settings, r)
+		return err
+	})
 	if err != nil {
 		return problem(err)
 	}

@@ -51,15 +51,15 @@ func runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer db.CloseWithin(pool, 5*time.Second)
 	// Token checks and readiness get connections of their own, so that
 	// they never wait behind long list queries.
 	control, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: 3, Name: "control",
 		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second})
 	if err != nil {
+		pool.Close()
 		return err
 	}
-	defer db.CloseWithin(control, 5*time.Second)
+	defer db.CloseWithin(5*time.Second, pool, control)
 	warnDurability(ctx, pool)
 	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
 		return err

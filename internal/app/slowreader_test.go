@@ -150,7 +150,7 @@ func TestClientsThatNeverReadTheLargestPagesHoldNoDatabaseConnection(t *testing.
 	case <-time.After(opt.ShutdownTimeout + 5*time.Second):
 		t.Fatalf("shutdown still running %v after it began, bound %v", time.Since(began), opt.ShutdownTimeout)
 	}
-	if !db.CloseWithin(pool, 2*time.Second) || !db.CloseWithin(control, 2*time.Second) {
+	if !db.CloseWithin(2*time.Second, pool, control) {
 		t.Fatal("a pool kept a connection after the server shut down")
 	}
 	t.Logf("shutdown with eight hanging clients took %v (bound %v)", time.Since(began).Round(time.Millisecond), opt.ShutdownTimeout)

@@ -232,7 +232,7 @@ func TestCloseWithinReturnsAtItsBoundWhileAConnectionIsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan bool)
-	go func() { done <- db.CloseWithin(pool, 200*time.Millisecond) }()
+	go func() { done <- db.CloseWithin(200*time.Millisecond, pool) }()
 	select {
 	case closed := <-done:
 		if closed {

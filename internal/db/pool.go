@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -81,16 +82,28 @@ func Connect(ctx context.Context, url string) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// CloseWithin closes pool, waiting at most d for the connections in use
-// to come back; past d it returns and the process's exit ends them.
-func CloseWithin(pool *pgxpool.Pool, d time.Duration) bool {
+// CloseWithin closes the pools together, waiting at most d for the
+// connections in use to come back; past d it returns false and the
+// process's exit ends them.
+func CloseWithin(d time.Duration, pools ...*pgxpool.Pool) bool {
 	done := make(chan struct{})
-	go func() { pool.Close(); close(done) }()
+	go func() {
+		var wg sync.WaitGroup
+		for _, p := range pools {
+			wg.Go(p.Close)
+		}
+		wg.Wait()
+		close(done)
+	}()
 	select {
 	case <-done:
 		return true
 	case <-time.After(d):
-		slog.Warn("database pool: connections still in use at the shutdown bound", "in_use", pool.Stat().AcquiredConns(), "bound", d)
+		var inUse int32
+		for _, p := range pools {
+			inUse += p.Stat().AcquiredConns()
+		}
+		slog.Warn("database pools: connections still in use at the shutdown bound", "in_use", inUse, "bound", d)
 		return false
 	}
 }

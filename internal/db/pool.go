@@ -103,7 +103,7 @@ func CloseWithin(d time.Duration, pools ...*pgxpool.Pool) bool {
 		for _, p := range pools {
 			inUse += p.Stat().AcquiredConns()
 		}
-		slog.Warn("database pools: connections still in use at the shutdown bound", "in_use", inUse, "bound", d)
+		slog.Warn("database pools: connections still in use at the shutdown bound", "in_use", inUse, "bound", d.String())
 		return false
 	}
 }

@@ -106,7 +106,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opt ServerOptio
 		return err
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: draining requests", "bound", opt.ShutdownTimeout)
+	slog.Info("shutting down: draining requests", "bound", opt.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)

@@ -47,14 +47,14 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	slog.Info("schema ready", "from", from, "to", to)
 	pool, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: int32(cfg.DBMaxConns),
-		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout})
+		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return err
 	}
 	// Token checks and readiness get connections of their own, so that
 	// they never wait behind long list queries.
 	control, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: 3, Name: "control",
-		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second})
+		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second, AcquireTimeout: 2 * time.Second})
 	if err != nil {
 		pool.Close()
 		return err

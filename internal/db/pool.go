@@ -24,6 +24,10 @@ type PoolOptions struct {
 	// StatementTimeout and LockTimeout are set on every connection
 	// (statement_timeout, lock_timeout); zero leaves the server's setting.
 	StatementTimeout, LockTimeout time.Duration
+	// AcquireTimeout bounds the wait for a free connection; past it the
+	// query fails with ErrPoolTimeout (a 503) instead of queueing until
+	// the request's deadline. Zero: no bound of its own.
+	AcquireTimeout time.Duration
 	// Name is the pool's application_name suffix ("gridkeeper/control").
 	Name string
 }
@@ -65,6 +69,9 @@ func Open(ctx context.Context, url string, opt PoolOptions) (*pgxpool.Pool, erro
 	}
 	if opt.LockTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.FormatInt(opt.LockTimeout.Milliseconds(), 10)
+	}
+	if opt.AcquireTimeout > 0 {
+		cfg.ConnConfig.Tracer = acquireTracer{timeout: opt.AcquireTimeout}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

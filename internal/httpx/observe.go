@@ -70,7 +70,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		Name: "gridkeeper_import_rejections_total", Help: "Rows rejected by imports through the API, by kind.",
 	}, []string{"kind"})
 	reg.MustRegister(m.requests, m.duration, m.inFlight, m.dbErrors, m.imported, m.rejected)
-	for _, c := range []db.Class{db.Unavailable, db.TooManyConnections, db.ReadOnly, db.Deadlock, db.Serialization, db.LockTimeout, db.StatementTimeout} {
+	for _, c := range []db.Class{db.Unavailable, db.TooManyConnections, db.ReadOnly, db.Deadlock, db.Serialization, db.LockTimeout, db.StatementTimeout, db.PoolTimeout} {
 		m.dbErrors.WithLabelValues(string(c)) // every class is exported from the start, at 0
 	}
 	return m

@@ -31,6 +31,8 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flags("serve", &cfg)
 	cfg.RegisterServe(fs)
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	sampleProblems := fs.Int("sample-problems", envInt("GRIDKEEPER_SAMPLE_PROBLEMS", 100000),
+		"with -sample: hotline tickets of the last year to generate and import when the sample city is first loaded; 0 skips (env GRIDKEEPER_SAMPLE_PROBLEMS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,6 +76,11 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 		slog.Info("sample city", "loaded", loaded)
+		if loaded && *sampleProblems > 0 {
+			if _, err := sample.LoadHistory(ctx, pool, *sampleProblems, os.Stderr); err != nil {
+				return err
+			}
+		}
 	}
 	if t.Cluster != nil {
 		if err := devToken(ctx, pool); err != nil {
@@ -158,4 +165,11 @@ func redact(t *db.Target) string {
 func envBool(key string) bool {
 	b, _ := strconv.ParseBool(os.Getenv(key))
 	return b
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
 }

@@ -26,10 +26,12 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/ogc"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
+	"github.com/gridkeeper/gridkeeper/internal/tiles"
 )
 
 // Options configure the application.
@@ -85,6 +87,9 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
+	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
+
+	(&tiles.Handlers{Pool: pool}).Register(e)
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))

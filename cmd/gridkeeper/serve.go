@@ -71,15 +71,8 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if *loadSample {
-		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
-		if err != nil {
+		if err := loadSampleCity(ctx, t.URL, *sampleProblems); err != nil {
 			return err
-		}
-		slog.Info("sample city", "loaded", loaded)
-		if loaded && *sampleProblems > 0 {
-			if _, err := sample.LoadHistory(ctx, pool, *sampleProblems, os.Stderr); err != nil {
-				return err
-			}
 		}
 	}
 	if t.Cluster != nil {
@@ -99,6 +92,28 @@ func runServe(ctx context.Context, args []string) error {
 	opt.ReadTimeout, opt.WriteTimeout, opt.IdleTimeout, opt.ShutdownTimeout = cfg.HTTPReadTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout, cfg.ShutdownTimeout
 	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadSampleCity loads the sample city, and a year of tickets when it was
+// not there yet, on a bulk pool of its own: imports run without the
+// request connections' statement and lock timeouts.
+func loadSampleCity(ctx context.Context, url string, problems int) error {
+	bulk, err := db.Open(ctx, url, db.PoolOptions{Bulk: true, Name: "sample"})
+	if err != nil {
+		return err
+	}
+	defer bulk.Close()
+	loaded, err := sample.LoadIfEmpty(ctx, bulk, os.Stderr)
+	if err != nil {
+		return err
+	}
+	slog.Info("sample city", "loaded", loaded)
+	if loaded && problems > 0 {
+		if _, err := sample.LoadHistory(ctx, bulk, problems, os.Stderr); err != nil {
+			return err
+		}
 	}
 	return nil
 }

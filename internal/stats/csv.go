@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
 // csvColumns are the spreadsheet's columns: a Chinese header with the JSON
@@ -24,12 +26,14 @@ var (
 )
 
 // csvWriter writes rows as CSV with a UTF-8 byte order mark, which
-// spreadsheet programs need to read Chinese correctly. Nothing is sent
-// before the first row (or close), so an error before it is still a
+// spreadsheet programs need to read Chinese correctly. The rows go to a
+// spool and are sent at close, after the query's connection is released
+// (a slow client holds none), and an error before close is still a
 // problem+json answer.
 type csvWriter struct {
 	c        echo.Context
 	filename string
+	spool    *httpx.Spool
 	w        *csv.Writer
 	ranking  bool
 }
@@ -42,12 +46,9 @@ func (cw *csvWriter) start() {
 	if cw.w != nil {
 		return
 	}
-	res := cw.c.Response()
-	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+cw.filename+`"`)
-	res.WriteHeader(http.StatusOK)
-	res.Write([]byte("\uFEFF"))
-	cw.w = csv.NewWriter(res)
+	cw.spool = httpx.NewSpool(cw.c)
+	cw.spool.Write([]byte("\uFEFF"))
+	cw.w = csv.NewWriter(cw.spool)
 	head := csvAreaColumns
 	if cw.ranking {
 		head = csvRankColumns
@@ -77,7 +78,11 @@ func (cw *csvWriter) write(r RankRow) error {
 func (cw *csvWriter) close() error {
 	cw.start()
 	cw.w.Flush()
-	return cw.w.Error()
+	if err := cw.w.Error(); err != nil {
+		return err
+	}
+	cw.c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+cw.filename+`"`)
+	return cw.spool.Send(cw.c, http.StatusOK, "text/csv; charset=utf-8")
 }
 
 func str(s *string) string {

@@ -16,7 +16,9 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
@@ -33,8 +35,13 @@ func runServe(ctx context.Context, args []string) error {
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
 	sampleProblems := fs.Int("sample-problems", envInt("GRIDKEEPER_SAMPLE_PROBLEMS", 100000),
 		"with -sample: hotline tickets of the last year to generate and import when the sample city is first loaded; 0 skips (env GRIDKEEPER_SAMPLE_PROBLEMS)")
+	maxExtension := fs.Int("max-extension-days", envInt("GRIDKEEPER_MAX_EXTENSION_DAYS", problem.DefaultMaxExtensionDays),
+		"extend: the latest new deadline, in working days after today (env GRIDKEEPER_MAX_EXTENSION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxExtension < 1 {
+		return fmt.Errorf("-max-extension-days: want at least 1, got %d", *maxExtension)
 	}
 	setupLog(&cfg)
 
@@ -82,7 +89,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights, Control: control})
+		RankingWeights: &weights, Control: control, MaxExtensionDays: *maxExtension})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -111,7 +118,7 @@ func loadSampleCity(ctx context.Context, url string, problems int) error {
 	}
 	slog.Info("sample city", "loaded", loaded)
 	if loaded && problems > 0 {
-		if _, err := sample.LoadHistory(ctx, bulk, problems, os.Stderr); err != nil {
+		if _, err := history.Load(ctx, bulk, problems, os.Stderr); err != nil {
 			return err
 		}
 	}
@@ -177,14 +184,14 @@ func redact(t *db.Target) string {
 	return "DATABASE_URL"
 }
 
-func envBool(key string) bool {
-	b, _ := strconv.ParseBool(os.Getenv(key))
-	return b
-}
-
 func envInt(key string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
 		return n
 	}
 	return def
+}
+
+func envBool(key string) bool {
+	b, _ := strconv.ParseBool(os.Getenv(key))
+	return b
 }

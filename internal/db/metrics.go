@@ -22,8 +22,9 @@ var (
 		"Acquires given up because the request's deadline passed or it went away.", []string{"pool"}, nil)
 )
 
-// PoolCollector exports the statistics of each pool under the label
-// pool=its name, read at each scrape.
+// PoolCollector exports the statistics of each named pool under the label
+// pool=name, read at each scrape. One collector serves every pool: the
+// series share their descriptors, which a registry accepts once only.
 func PoolCollector(pools map[string]*pgxpool.Pool) prometheus.Collector {
 	return poolCollector(pools)
 }
@@ -38,11 +39,12 @@ func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 
 func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
 	for name, pool := range c {
-		collectPool(ch, name, pool.Stat())
+		collectPool(ch, name, pool)
 	}
 }
 
-func collectPool(ch chan<- prometheus.Metric, name string, s *pgxpool.Stat) {
+func collectPool(ch chan<- prometheus.Metric, name string, pool *pgxpool.Pool) {
+	s := pool.Stat()
 	gauge := func(d *prometheus.Desc, v float64) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, name)
 	}

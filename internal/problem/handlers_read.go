@@ -1,7 +1,6 @@
 package problem
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -22,7 +23,7 @@ const (
 	MaxLimit     = 10000
 )
 
-var listParams = []string{"status", "category", "area", "source", "overdue", "light", "unmapped", "bbox", "from", "to", "limit", "cursor"}
+var listParams = []string{"status", "category", "area", "source", "overdue", "light", "unmapped", "bbox", "from", "to", "limit", "cursor", "mine"}
 
 // parseFilter reads the list's query parameters.
 func parseFilter(c echo.Context) (Filter, error) {
@@ -46,6 +47,14 @@ func parseFilter(c echo.Context) (Filter, error) {
 	}
 	if f.Light, err = httpx.QueryEnum(c, "light", "green", "yellow", "red"); err != nil {
 		return f, err
+	}
+	f.As, _ = auth.From(c)
+	if raw := c.QueryParam("mine"); raw != "" {
+		v, err := strconv.ParseBool(raw)
+		if err != nil {
+			return f, httpx.Invalid("mine", "want true or false")
+		}
+		f.Mine = v
 	}
 	for name, dst := range map[string]**bool{"overdue": &f.Overdue, "unmapped": &f.Unmapped} {
 		if raw := c.QueryParam(name); raw != "" {
@@ -152,8 +161,8 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 	// Spooled, so that the rows' connection is released before the
 	// client reads (see httpx.Spool).
 	w := httpx.NewSpool(c)
-	w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
-	cw := csv.NewWriter(w)
+	w.Write([]byte("\uFEFF"))   // lets spreadsheet programs read UTF-8
+	cw := httpx.NewCSVWriter(w) // cells safe from formula injection
 	cw.Write(csvHeader)
 	ts := func(t *time.Time) string {
 		if t == nil {
@@ -230,13 +239,16 @@ func (h *Handlers) recordRecheck(c echo.Context) error {
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
+	if n := utf8.RuneCountInString(b.Note); n > MaxRecheckNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxRecheckNote)})
+	}
 	if b.PhotoURL != "" {
 		if u, err := url.Parse(b.PhotoURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || len(b.PhotoURL) > 500 {
 			return httpx.Unprocessable(httpx.FieldError{Field: "photo_url", Reason: "want an http(s) URL of up to 500 characters"})
 		}
 	}
-	pr, _ := authFrom(c)
-	r, rebound, err := RecordRecheck(c.Request().Context(), h.Pool, h.Settings, id, RecheckResult{Result: b.Result, Note: b.Note, PhotoURL: b.PhotoURL, Actor: pr})
+	pr, _ := auth.From(c)
+	r, rebound, err := RecordRecheck(c.Request().Context(), h.Pool, h.Settings, id, RecheckResult{Result: b.Result, Note: b.Note, PhotoURL: b.PhotoURL, Actor: pr.Name, As: pr})
 	if errors.Is(err, ErrRecheckNotFound) {
 		return httpx.NotFound("no re-check " + c.Param("id"))
 	}

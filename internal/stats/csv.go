@@ -1,7 +1,6 @@
 package stats
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
@@ -26,15 +25,14 @@ var (
 )
 
 // csvWriter writes rows as CSV with a UTF-8 byte order mark, which
-// spreadsheet programs need to read Chinese correctly. The rows go to a
-// spool and are sent at close, after the query's connection is released
-// (a slow client holds none), and an error before close is still a
+// spreadsheet programs need to read Chinese correctly. Nothing is sent
+// before the first row (or close), so an error before it is still a
 // problem+json answer.
 type csvWriter struct {
 	c        echo.Context
 	filename string
 	spool    *httpx.Spool
-	w        *csv.Writer
+	w        *httpx.CSVWriter
 	ranking  bool
 }
 
@@ -46,9 +44,11 @@ func (cw *csvWriter) start() {
 	if cw.w != nil {
 		return
 	}
+	// Spooled: the rows go out at close, after the query's connection is
+	// released, so a slow client holds none (see httpx.Spool).
 	cw.spool = httpx.NewSpool(cw.c)
 	cw.spool.Write([]byte("\uFEFF"))
-	cw.w = csv.NewWriter(cw.spool)
+	cw.w = httpx.NewCSVWriter(cw.spool) // cells safe from formula injection
 	head := csvAreaColumns
 	if cw.ranking {
 		head = csvRankColumns

@@ -283,6 +283,7 @@ func problem(err error) error {
 	var pre *PreconditionError
 	var tr *TransitionError
 	var fb *ForbiddenError
+	var cf *ConflictError
 	switch {
 	case errors.As(err, &in):
 		return httpx.Unprocessable(httpx.FieldError{Field: in.Field, Reason: in.Reason})
@@ -296,6 +297,12 @@ func problem(err error) error {
 		p.Type = "https://gridkeeper.dev/problems/transition-not-allowed"
 		p.Errors = []httpx.FieldError{{Field: "action", Reason: "not allowed while " + tr.Status}}
 		p.Extra = map[string]any{"status": tr.Status, "allowed_actions": tr.Allowed}
+		return p
+	case errors.As(err, &cf):
+		p := httpx.NewProblem(http.StatusConflict, cf.Error())
+		p.Type = "https://gridkeeper.dev/problems/conflict"
+		p.Errors = []httpx.FieldError{{Field: cf.Field, Reason: cf.Reason}}
+		p.Extra = map[string]any{"conflicting_problem": cf.With}
 		return p
 	case errors.As(err, &fb):
 		p := httpx.NewProblem(http.StatusForbidden, fb.Error())

@@ -27,7 +27,7 @@ FUZZ_TARGETS := \
 	./internal/httpx:FuzzParseBBox ./internal/httpx:FuzzParseTime ./internal/httpx:FuzzDecodeJSON \
 	./internal/problem:FuzzParseCursor ./internal/problem:FuzzReportBody \
 	./internal/geo:FuzzCollection ./internal/frontage:FuzzCSV ./internal/frontage:FuzzFeature \
-	./internal/heat:FuzzParseFilter ./internal/stats:FuzzParseMonth
+	./internal/heat:FuzzParseFilter ./internal/stats:FuzzParseMonth ./internal/hotline:FuzzRead
 fuzz-smoke:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$fn ($$pkg, $(FUZZTIME))"; \

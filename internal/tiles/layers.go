@@ -19,8 +19,9 @@ const (
 	// PointZoom is the first zoom at which problems are single points.
 	PointZoom = 14
 	// CellPx is the side of a problem cell below PointZoom, in tile
-	// pixels (64 × 64 cells a tile: at most 4,096 features).
-	CellPx = 64
+	// pixels (16 × 16 cells a tile, at most 256 features; 32 screen
+	// pixels on a map that draws a tile 512 pixels wide).
+	CellPx = 256
 	// HeatPx is the side of a heat cell (16 × 16 a tile).
 	HeatPx = 256
 )

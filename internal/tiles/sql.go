@@ -63,7 +63,7 @@ px AS (
 // mean position of its problems, with their count, the id when it holds
 // one, and the earliest deadline among those with a handler.
 const problemCellSQL = pixelsSQL + `, cells AS (
-	SELECT least(floor(px / 64), 63) AS cx, least(floor(py / 64), 63) AS cy,
+	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy,
 	       count(*) AS n, avg(px) AS ax, avg(py) AS ay, min(id) AS id, min(due) AS due
 	FROM px GROUP BY 1, 2
 )

@@ -36,17 +36,24 @@ SELECT coalesce((SELECT ST_AsMVT(t, $4, 4096, 'geom') FROM (
 	FROM f WHERE zone IS NOT NULL
 ) t WHERE geom IS NOT NULL), ''::bytea)`
 
-// problemPointSQL is one point a problem, from PointZoom on. due and warn
-// (when the light turns yellow) are set while a handler has it.
-const problemPointSQL = `SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
-	SELECT ST_AsMVTGeom(ST_Transform(p.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+// problemPointSQL is one point a problem, from PointZoom on, placed by
+// the web-mercator formulas on its lon/lat (pixelsSQL; no reprojection of
+// the point, which would cost most of the tile). due is set while a
+// handler has it, warn (when the light turns yellow on the working-hours
+// calendar) while its deadline is still ahead: past the deadline the light
+// is red whatever warn says, and the calendar lookup is the dearest part
+// of a point, so it is made only for the few problems that need it.
+const problemPointSQL = `WITH b AS (SELECT ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS e, power(2, $1::float8) AS n)
+SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_Point(round(((ST_X(p.geom) + 180) / 360 * b.n - $2) * 4096),
+	                round(((1 - ln(tan(radians(ST_Y(p.geom))) + 1 / cos(radians(ST_Y(p.geom)))) / pi()) / 2 * b.n - $3) * 4096)) AS geom,
 	       p.id, 1 AS count, p.number, p.category_code AS category, p.status::text AS status, p.source,
 	       extract(epoch FROM p.reported_at)::bigint AS reported,
 	       CASE WHEN p.status IN ('dispatched', 'in_progress') THEN extract(epoch FROM p.due_at)::bigint END AS due,
-	       CASE WHEN p.status IN ('dispatched', 'in_progress') AND p.due_at IS NOT NULL AND p.time_limit_hours IS NOT NULL
+	       CASE WHEN p.status IN ('dispatched', 'in_progress') AND p.due_at > now() AND p.time_limit_hours IS NOT NULL
 	            THEN extract(epoch FROM work_add(p.dispatched_at, 0.8 * p.time_limit_hours::float8 * 60))::bigint END AS warn
-	FROM problems p WHERE p.geom && ` + touchSQL + ` %s
-) t WHERE geom IS NOT NULL`
+	FROM problems p, b WHERE p.geom && b.e %s
+) t`
 
 // pixelsSQL places every problem of the tile (not its buffer: each is
 // counted in exactly one tile) at its tile pixel, by the web-mercator

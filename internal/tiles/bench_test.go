@@ -20,6 +20,7 @@ import (
 
 	"github.com/gridkeeper/gridkeeper/internal/app"
 	"github.com/gridkeeper/gridkeeper/internal/db/dbtest"
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
 	"github.com/gridkeeper/gridkeeper/internal/tiles"
 )
@@ -33,11 +34,14 @@ import (
 //   - z10 over the whole city: every zoom-10 tile the city touches, cells
 //     with counts (a "city" is all of them, one after the other);
 //
-// each cold (no If-None-Match: the tile is cut by PostGIS every time; the
-// server keeps no tile cache), with 4 clients at once, and repeated with its
-// ETag (304), beside the floor: the same ST_AsMVT statement run raw on pgx,
-// in the same run. Figures: req/s, ms to the first byte (median), the
-// tile's size, the ratio to the floor, and the Go process's peak RSS.
+// each cold (no If-None-Match, served without the tile cache: PostGIS
+// cuts the tile every time), with 4 clients at once, from the server's
+// tile cache (no If-None-Match: another client asking for a tile already
+// cut), and repeated with its ETag (304), beside the floor: the same
+// ST_AsMVT statement run raw on pgx, in the same run. Figures: tiles/s
+// (sets/s: whole cities), ms to the first byte (median), the tile's size,
+// the ratio to the floor, and the Go process's peak RSS (VmHWM; the import
+// of the million rows ran in the same process and sets most of it).
 //
 //	go test -run '^$' -bench Tiles1M -benchtime 100x -timeout 60m ./internal/tiles/
 //
@@ -65,8 +69,14 @@ func BenchmarkTiles1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("%d problems loaded in %s", res.Imported, time.Since(start).Round(time.Second))
+	// srv is the application (its tile cache on); bare serves tiles with
+	// no cache, so that every request without If-None-Match cuts its tile.
 	srv := httptest.NewServer(app.New(d.Pool, app.Options{Quiet: true}))
 	defer srv.Close()
+	e := httpx.New(httpx.Options{Quiet: true})
+	(&tiles.Handlers{Pool: d.Pool, CacheBytes: -1}).Register(e)
+	bare := httptest.NewServer(e)
+	defer bare.Close()
 
 	var bx, by int
 	if err := d.Pool.QueryRow(ctx, `SELECT tile14_x(geom), tile14_y(geom) FROM problems GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`).Scan(&bx, &by); err != nil {
@@ -116,7 +126,12 @@ func BenchmarkTiles1M(b *testing.B) {
 			name    string
 			clients int
 			etag    bool
-		}{{"cold", 1, false}, {"cold-4-clients", 4, false}, {"etag-304", 1, true}} {
+			cached  bool
+		}{{"cold", 1, false, false}, {"cold-4-clients", 4, false, false}, {"server-cache", 1, false, true}, {"etag-304", 1, true, true}} {
+			base := bare.URL
+			if v.cached {
+				base = srv.URL
+			}
 			b.Run(c.name+"/"+v.name, func(b *testing.B) {
 				var mu sync.Mutex
 				var firsts []time.Duration
@@ -126,7 +141,7 @@ func BenchmarkTiles1M(b *testing.B) {
 						if v.etag {
 							tag = tags[t]
 						}
-						fb := fetchTimed(b, client, srv.URL, t, tag)
+						fb := fetchTimed(b, client, base, t, tag)
 						mu.Lock()
 						firsts = append(firsts, fb)
 						mu.Unlock()

@@ -24,7 +24,7 @@ func etag(endpoint string, f Filter, st state, opts ...any) string {
 	if f.BBox != nil {
 		fmt.Fprintf(h, "%v|", *f.BBox)
 	}
-	fmt.Fprintf(h, "v%d|", st.Version)
+	fmt.Fprintf(h, "v%s|", st.Version)
 	if st.Deadline != nil {
 		fmt.Fprintf(h, "d%d|", st.Deadline.UnixMicro())
 	}

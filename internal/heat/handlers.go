@@ -3,6 +3,7 @@ package heat
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -22,7 +23,8 @@ type Handlers struct {
 	// means time.Now.
 	Now func() time.Time
 
-	noRollup bool // benchmarks: read every heatmap from problems
+	noRollup bool        // benchmarks: read every heatmap from problems
+	folding  atomic.Bool // a fold started by a read is running
 }
 
 // Register mounts the routes on g (the /api/v1 group).
@@ -54,6 +56,9 @@ func (h *Handlers) begin(ctx context.Context, f *Filter) (pgx.Tx, state, error) 
 		return nil, state{}, fmt.Errorf("heat: begin: %w", err)
 	}
 	st, err := readState(ctx, tx, *f)
+	if err == nil {
+		h.foldSoon(st.Pending)
+	}
 	if err == nil && !st.Known {
 		err = httpx.Invalid("category", fmt.Sprintf("unknown category %q (GET /api/v1/categories lists them)", f.Category))
 	}

@@ -19,7 +19,8 @@ import (
 // state is what a request's answer depends on besides its parameters,
 // read in the snapshot its rows are read in.
 type state struct {
-	Version  int64      // heat_version: bumped by every write to problems or categories
+	Version  string     // heat_state(): changes with every write to problems or categories
+	Pending  int64      // deltas not folded into heat_day yet
 	Now      time.Time  // the database's clock (overdue is judged against it)
 	Deadline *time.Time // the latest deadline passed among problems with their handler
 	Known    bool       // the requested category exists (true without one)
@@ -28,7 +29,7 @@ type state struct {
 
 // stateSQL reads the state in one round trip: every subquery is an index
 // probe or a one-row read.
-const stateSQL = `SELECT (SELECT version FROM heat_version), now(),
+const stateSQL = `SELECT heat_state(), (SELECT count(*) FROM heat_delta), now(),
 	(SELECT max(due_at) FROM problems WHERE status IN ('dispatched', 'in_progress') AND due_at < now()),
 	$1::text IS NULL OR EXISTS (SELECT FROM categories WHERE code = $1),
 	CASE WHEN $2 THEN (SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
@@ -41,7 +42,7 @@ func readState(ctx context.Context, tx pgx.Tx, f Filter) (state, error) {
 		cat = &f.Category
 	}
 	var ext []float64
-	err := tx.QueryRow(ctx, stateSQL, cat, f.BBox == nil).Scan(&st.Version, &st.Now, &st.Deadline, &st.Known, &ext)
+	err := tx.QueryRow(ctx, stateSQL, cat, f.BBox == nil).Scan(&st.Version, &st.Pending, &st.Now, &st.Deadline, &st.Known, &ext)
 	if err != nil {
 		return st, fmt.Errorf("heat state: %w", err)
 	}
@@ -148,11 +149,27 @@ func (r *reader) Counted(ctx context.Context, fn countFunc) error {
 
 // rollup reads the days [d0, d1) from heat_day: the rows of the areas the
 // bbox touches (all without one), their entries filtered and unpacked
-// here (the layout is in migrations/009_heat.sql).
+// here (the layout is in migrations/009_heat.sql), with the deltas not
+// folded yet added in (migrations/013_heat_deltas.sql).
 func (r *reader) rollup(ctx context.Context, d0, d1 int32, fn countFunc) error {
 	keys, err := r.keys(ctx)
 	if err != nil {
 		return err
+	}
+	pending, err := r.deltas(ctx, d0, d1)
+	if err != nil {
+		return err
+	}
+	emit := func(day int32, area int64, e uint64, n, rb int32) {
+		k := keys[int(e>>36)&(1<<13-1)]
+		if !k.want || n <= 0 {
+			return
+		}
+		cell := entryBase(area) | int64(e>>49&(1<<12-1))<<15 // digits 7-10
+		if r.in != nil && !r.in[parent(cell, r.f.Res)] {
+			return
+		}
+		fn(cell, k.cat, day, n, rb)
 	}
 	var q query
 	q.sql.WriteString(`SELECT day - DATE '2000-01-03', area, entries FROM heat_day
@@ -172,28 +189,74 @@ func (r *reader) rollup(ctx context.Context, d0, d1 int32, fn countFunc) error {
 		v := rows.RawValues()
 		day := int32(binary.BigEndian.Uint32(v[0]))
 		area := int64(binary.BigEndian.Uint64(v[1]))
-		base := entryBase(area)
 		entries := v[2]
 		if len(entries)%8 != 0 {
 			return fmt.Errorf("read heat_day: entries of %d bytes on day %d", len(entries), day)
 		}
+		add := pending[dayArea{day, area}]
 		for i := 0; i < len(entries); i += 8 {
 			e := binary.BigEndian.Uint64(entries[i:])
-			k := keys[int(e>>36)&(1<<13-1)]
-			if !k.want {
-				continue
+			n, rb := int32(e>>16&(1<<20-1)), int32(e&(1<<16-1))
+			if d, ok := add[e>>36]; ok {
+				n, rb = n+d[0], rb+d[1]
+				delete(add, e>>36)
 			}
-			cell := base | int64(e>>49&(1<<12-1))<<15 // digits 7-10
-			if r.in != nil && !r.in[parent(cell, r.f.Res)] {
-				continue
-			}
-			fn(cell, k.cat, day, int32(e>>16&(1<<20-1)), int32(e&(1<<16-1)))
+			emit(day, area, e, n, rb)
 		}
+		for k, d := range add { // entries only the deltas hold
+			emit(day, area, k<<36, d[0], d[1])
+		}
+		delete(pending, dayArea{day, area})
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read heat_day: %w", err)
 	}
+	for da, add := range pending { // rows only the deltas hold
+		for k, d := range add {
+			emit(da.day, da.area, k<<36, d[0], d[1])
+		}
+	}
 	return nil
+}
+
+// dayArea names a heat_day row.
+type dayArea struct {
+	day  int32
+	area int64
+}
+
+// deltas reads the unfolded deltas of the days [d0, d1) in the areas the
+// bbox touches, summed per row and entry key: (problems, rebounds).
+func (r *reader) deltas(ctx context.Context, d0, d1 int32) (map[dayArea]map[uint64][2]int32, error) {
+	var q query
+	q.sql.WriteString(`SELECT day - DATE '2000-01-03', area, u.k, sum(u.n)::int, sum(u.rb)::int
+		FROM heat_delta, unnest(ks, ns, rbs) u(k, n, rb)
+		WHERE day >= DATE '2000-01-03' + ` + q.arg(d0) + `::int AND day < DATE '2000-01-03' + ` + q.arg(d1) + `::int`)
+	if r.cells != nil {
+		q.sql.WriteString(" AND area = ANY(" + q.arg(r.areas()) + "::int8[])")
+	}
+	q.sql.WriteString(" GROUP BY 1, 2, 3")
+	rows, err := r.tx.Query(ctx, q.sql.String(), q.args...)
+	if err != nil {
+		return nil, fmt.Errorf("read heat_delta: %w", err)
+	}
+	out := map[dayArea]map[uint64][2]int32{}
+	var day, n, rb int32
+	var area, k int64
+	_, err = pgx.ForEachRow(rows, []any{&day, &area, &k, &n, &rb}, func() error {
+		da := dayArea{day, area}
+		m := out[da]
+		if m == nil {
+			m = map[uint64][2]int32{}
+			out[da] = m
+		}
+		m[uint64(k)] = [2]int32{n, rb}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read heat_delta: %w", err)
+	}
+	return out, nil
 }
 
 // entryBase is the res-10 cell of an entry of area with digits 7-10 all

@@ -6,18 +6,20 @@ import (
 	"testing"
 
 	"github.com/gridkeeper/gridkeeper/internal/apitest"
+	"github.com/gridkeeper/gridkeeper/internal/heat"
 )
 
-// rollupDiff lists the differences between heat_day's entries and the
-// rollup recomputed from problems, and rows empty or unsorted.
+// rollupDiff lists the differences between the rollup as readers see it
+// (heat_day and the deltas not folded yet: the heat_entries view) and the
+// rollup recomputed from problems, and heat_day rows empty or unsorted.
 const rollupDiff = `
 WITH want AS (
 	SELECT (reported_at AT TIME ZONE 'Asia/Shanghai')::date AS day, h3_parent(h3_15, 6) AS area, (h3_15 >> 15) & 4095 AS off,
 		category_code, source, count(*)::int AS n, count(rebound_of)::int AS rebounds
 	FROM problems WHERE status NOT IN ('void', 'merged') GROUP BY 1, 2, 3, 4, 5
 ), have AS (
-	SELECT h.day, h.area, e.k >> 13 AS off, hk.category_code, hk.source, e.n, e.rb AS rebounds
-	FROM heat_day h, heat_unpack(h.entries) e JOIN heat_keys hk ON hk.id = e.k & 8191
+	SELECT h.day, h.area, h.k >> 13 AS off, hk.category_code, hk.source, h.n, h.rb AS rebounds
+	FROM heat_entries h JOIN heat_keys hk ON hk.id = h.k & 8191
 )
 SELECT coalesce(w.day, h.day)::text || ' ' || h3_to_string(coalesce(w.area, h.area)) || ' +' || coalesce(w.off, h.off) || ' ' || coalesce(w.category_code, h.category_code)
 	|| ': want ' || coalesce(w.n, 0) || '/' || coalesce(w.rebounds, 0) || ', have ' || coalesce(h.n, 0) || '/' || coalesce(h.rebounds, 0)
@@ -44,23 +46,42 @@ func checkRollup(t *testing.T, e *apitest.Env, after string) {
 	}
 }
 
-func version(t *testing.T, e *apitest.Env) int64 {
-	var v int64
-	if err := e.D.Pool.QueryRow(context.Background(), `SELECT version FROM heat_version`).Scan(&v); err != nil {
+// checkFolded folds the pending deltas and checks heat_day alone against
+// the recount: folding loses nothing and leaves nothing pending.
+func checkFolded(t *testing.T, e *apitest.Env, after string) {
+	t.Helper()
+	if _, err := heat.Fold(context.Background(), e.D.Pool); err != nil {
+		t.Fatalf("after %s: fold: %v", after, err)
+	}
+	var pending int
+	if err := e.D.Pool.QueryRow(context.Background(), `SELECT count(*) FROM heat_delta`).Scan(&pending); err != nil {
+		t.Fatal(err)
+	}
+	if pending != 0 {
+		t.Errorf("after %s and a fold: %d deltas pending", after, pending)
+	}
+	checkRollup(t, e, after+", folded")
+}
+
+// version is the data version the heat ETags are made of.
+func version(t *testing.T, e *apitest.Env) string {
+	var v string
+	if err := e.D.Pool.QueryRow(context.Background(), `SELECT heat_state()`).Scan(&v); err != nil {
 		t.Fatal(err)
 	}
 	return v
 }
 
 // The rollup follows every kind of write to problems, one statement at a
-// time, and each writing statement bumps the data version.
+// time, before and after its deltas are folded, and each writing statement
+// and each fold changes the data version.
 func TestRollupFollowsEveryWriteToProblems(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	scatter(t, e, 400)
 	checkRollup(t, e, "a 400-row INSERT")
 	v := version(t, e)
-	for _, step := range []struct{ what, sql string }{
+	for i, step := range []struct{ what, sql string }{
 		{"status changes", `UPDATE problems SET status = 'in_progress' WHERE status = 'dispatched'`},
 		{"voiding", `UPDATE problems SET status = 'void' WHERE id % 7 = 0 AND status <> 'merged'`},
 		{"un-voiding", `UPDATE problems SET status = 'closed' WHERE id % 14 = 0 AND status = 'void'`},
@@ -76,18 +97,28 @@ func TestRollupFollowsEveryWriteToProblems(t *testing.T) {
 			t.Fatalf("%s: %v", step.what, err)
 		}
 		checkRollup(t, e, step.what)
-		if nv := version(t, e); nv <= v {
-			t.Errorf("%s: version %d, was %d", step.what, nv, v)
-		} else {
-			v = nv
+		nv := version(t, e)
+		if nv == v {
+			t.Errorf("%s: version stayed %s", step.what, v)
+		}
+		v = nv
+		if i%2 == 1 { // every other step on deltas piled on deltas
+			checkFolded(t, e, step.what)
+			if nv := version(t, e); nv == v {
+				t.Errorf("%s: the fold left the version at %s", step.what, v)
+			} else {
+				v = nv
+			}
 		}
 	}
+	checkFolded(t, e, "every step")
+	v = version(t, e)
 	// An UPDATE that matches nothing writes nothing.
 	if _, err := e.D.Pool.Exec(ctx, `UPDATE problems SET status = 'closed' WHERE id < 0`); err != nil {
 		t.Fatal(err)
 	}
 	if nv := version(t, e); nv != v {
-		t.Errorf("an empty UPDATE bumped the version to %d", nv)
+		t.Errorf("an empty UPDATE changed the version to %s", nv)
 	}
 }
 
@@ -102,6 +133,7 @@ func TestIntakeKeepsTheRollupCurrent(t *testing.T) {
 		}
 	}
 	checkRollup(t, e, "intake")
+	checkFolded(t, e, "intake")
 	_, cells := heatmap(t, e, "res=9")
 	var n int
 	for _, c := range cells {

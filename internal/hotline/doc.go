@@ -143,10 +143,14 @@
 // grid, street, frontage unit, assignee, recurrence) cost more than the
 // rest of the write. When the role may set session_replication_role (a
 // superuser, or after GRANT SET ON PARAMETER session_replication_role),
-// the import takes the locks those checks would take — FOR KEY SHARE on
-// every row of the referenced tables, before it reads them, and on the
-// stored problems rows recur on — and writes in replica mode, every value
-// it writes coming from what it read under those locks. Otherwise the
-// triggers check each row (slower; the same result). The heat rollup
-// triggers fire either way (migration 010).
+// the import writes in replica mode and then takes the locks those checks
+// would take — FOR KEY SHARE on the rows the written problems reference,
+// and only those, held from the end of the COPYs to commit — counting
+// them, so that a row deleted or re-keyed since the import read it fails
+// the import (locks.go). Nothing is locked while the file is read, mapped
+// and written, so intake, duty and people edits go on meanwhile.
+// Otherwise the triggers check each row (slower; the same result). The
+// heat rollup triggers fire either way (migration 010); they only append
+// deltas, which the import folds into the rollup after it commits
+// (heat.Fold).
 package hotline

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/placemap"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
@@ -154,6 +155,12 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import problems: commit: %w", err)
 	}
+	// The rows are in; their heat deltas are folded now so that the next
+	// heatmap does not add them up itself (a failure only delays that).
+	im.phase("heat fold")
+	if _, err := heat.Fold(ctx, pool); err != nil {
+		slog.Warn("import problems: heat fold", "err", err)
+	}
 	im.phase("")
 	return res, nil
 }
@@ -202,8 +209,8 @@ func (im *importer) phase(name string) {
 }
 
 // begin sets the transaction up: its settings, the lock that makes
-// imports take turns, and, when the role may, replica mode with the
-// referenced rows locked.
+// imports take turns, and, when the role may, replica mode (the
+// referenced rows are locked once the rows are written: lockReferenced).
 func (im *importer) begin(ctx context.Context, tx pgx.Tx) error {
 	if _, err := tx.Exec(ctx, sessionSQL); err != nil {
 		return fmt.Errorf("session: %w", err)
@@ -224,9 +231,6 @@ func (im *importer) begin(ctx context.Context, tx pgx.Tx) error {
 	if !may {
 		slog.Info("import problems: this role may not set session_replication_role; foreign keys are checked row by row (slower)")
 		return nil
-	}
-	if _, err := tx.Exec(ctx, lockRefsSQL); err != nil {
-		return fmt.Errorf("lock referenced rows: %w", err)
 	}
 	if _, err := tx.Exec(ctx, replicaSQL); err != nil {
 		return fmt.Errorf("replica mode: %w", err)
@@ -317,7 +321,7 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("store chain links: %w", err)
 	}
 	if im.replica {
-		if err := im.lockRecurred(ctx, tx); err != nil {
+		if err := im.lockReferenced(ctx, tx); err != nil {
 			return err
 		}
 	}

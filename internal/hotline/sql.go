@@ -12,25 +12,25 @@ SET LOCAL work_mem = '256MB'`
 // replicaSQL turns off the per-row foreign-key triggers for the import's
 // writes (session_replication_role = replica; a superuser, or a role
 // granted SET on the parameter, may set it). The import then does what
-// those triggers do, set-wise: lockRefsSQL takes the same FOR KEY SHARE
-// locks on every row a problem can reference, before the snapshot is
-// read, so that none can go away until the import commits, and every
-// value it writes comes from that snapshot; lockProblemsSQL locks the
-// stored problems the rows recur on once they are known, and finds them
-// all. The heat rollup triggers are ENABLE ALWAYS (migration 010) and
-// still fire.
+// those triggers do, set-wise: once the rows are written, lockRefsSQL
+// takes the FOR KEY SHARE locks the triggers would take, on the rows the
+// written problems reference and on nothing else, and counts them, so
+// that a row deleted (or re-keyed) since the import read it fails the
+// import instead of leaving a dangling reference (locks.go). The heat
+// rollup triggers are ENABLE ALWAYS (migration 010) and still fire.
 const replicaSQL = `SET LOCAL session_replication_role = replica`
 
-const lockRefsSQL = `SELECT FROM categories FOR KEY SHARE;
-SELECT FROM departments FOR KEY SHARE;
-SELECT FROM people FOR KEY SHARE;
-SELECT FROM areas FOR KEY SHARE;
-SELECT FROM streets FOR KEY SHARE;
-SELECT FROM frontages FOR KEY SHARE`
-
-// lockProblemsSQL locks the stored problems imported rows recur on ($1)
-// and counts those it found.
-const lockProblemsSQL = `SELECT count(*) FROM (SELECT FROM problems WHERE id = ANY ($1::bigint[]) FOR KEY SHARE) p`
+// lockRefsSQL locks the referenced rows, table by table in a fixed order
+// (categories, departments, people, areas, streets, frontages, problems:
+// $1..$7), and counts those it found.
+const lockRefsSQL = `SELECT
+	(SELECT count(*) FROM (SELECT FROM categories WHERE code = ANY ($1::text[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM departments WHERE code = ANY ($2::text[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM people WHERE id = ANY ($3::bigint[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM areas WHERE code = ANY ($4::text[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM streets WHERE code = ANY ($5::text[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM frontages WHERE id = ANY ($6::bigint[]) FOR KEY SHARE) x),
+	(SELECT count(*) FROM (SELECT FROM problems WHERE id = ANY ($7::bigint[]) FOR KEY SHARE) x)`
 
 // overlapSQL says whether any stored hotline ticket lies between the
 // file's lowest and highest ticket numbers ($1, $2; one probe of the

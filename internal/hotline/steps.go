@@ -1,12 +1,11 @@
 package hotline
 
 // The steps of an import that work on the rows as a whole: which tickets
-// are stored already, ids, the stored problems rows may recur on, and the
-// locks replica mode takes on them.
+// are stored already, ids, and the stored problems rows may recur on (the
+// locks replica mode takes are in locks.go).
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -142,37 +141,4 @@ func (im *importer) recurIndex(ctx context.Context, tx pgx.Tx) (map[string]*recu
 		x.sort()
 	}
 	return idx, nil
-}
-
-// lockRecurred locks the stored problems the rows recur on, as the
-// foreign key's trigger would (replica mode), and checks they are all
-// still there. Problems are never deleted; should one have been meanwhile,
-// the import fails and writes nothing.
-func (im *importer) lockRecurred(ctx context.Context, tx pgx.Tx) error {
-	mine := make(map[int64]bool, len(im.rows))
-	for i := range im.rows {
-		if im.rows[i].written {
-			mine[im.rows[i].id] = true
-		}
-	}
-	seen := map[int64]bool{}
-	var ids []int64
-	for i := range im.rows {
-		r := &im.rows[i]
-		if r.written && r.recursOf != 0 && !mine[r.recursOf] && !seen[r.recursOf] {
-			seen[r.recursOf] = true
-			ids = append(ids, r.recursOf)
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	var n int
-	if err := tx.QueryRow(ctx, lockProblemsSQL, ids).Scan(&n); err != nil {
-		return fmt.Errorf("lock recurred problems: %w", err)
-	}
-	if n != len(ids) {
-		return fmt.Errorf("lock recurred problems: %d of the %d stored problems rows recur on are gone; run the import again", len(ids)-n, len(ids))
-	}
-	return nil
 }

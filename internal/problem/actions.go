@@ -76,10 +76,18 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 		department, role *string
 		lookback         []int32
 	}
+	if a.Name == "merge" {
+		// A merge writes two problems: lock both in id order first, so
+		// that crossed merges (A into B while B into A) queue instead of
+		// deadlocking, and the second sees what the first did.
+		if err := lockPair(ctx, tx, id, a.MergeInto); err != nil {
+			return Problem{}, err
+		}
+	}
 	err = tx.QueryRow(ctx, `
 		SELECT p.status::text, p.version, p.category_code, p.due_at, c.time_limit_hours::float8, problem_chain(p.chain_links, p.street_distance_m),
 			p.assignee_person_id, p.assignee_department, p.assignee_role, c.lookback_days
-		FROM problems p JOIN categories c ON c.code = p.category_code WHERE p.id = $1 FOR UPDATE OF p`, id).
+		FROM problems p JOIN categories c ON c.code = p.category_code WHERE p.id = $1 FOR NO KEY UPDATE OF p`, id).
 		Scan(&cur.status, &cur.version, &cur.category, &cur.dueAt, &cur.limit, &cur.chain,
 			&cur.personID, &cur.department, &cur.role, &cur.lookback)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -251,6 +259,41 @@ func chooseAssignee(ctx context.Context, tx pgx.Tx, given string, chainJSON []by
 	return nil, nil, nil, &InputError{"assignee", "want person:ID or department:CODE"}
 }
 
+// ConflictError: the action conflicts with the current state of another
+// problem it involves (a merge whose target was merged or voided
+// meanwhile, or would close a cycle).
+type ConflictError struct {
+	Field, Reason string
+	With          int64 // the other problem
+}
+
+func (e *ConflictError) Error() string { return e.Field + ": " + e.Reason }
+
+// lockPair locks problem id and the merge target into (when it is another
+// problem) FOR NO KEY UPDATE, lowest id first. Every path that locks two
+// problems takes them in this order; the workflow's UPDATEs never change
+// a key, so NO KEY UPDATE is the lock they need, and foreign-key checks
+// of concurrent intakes (KEY SHARE) do not wait for it.
+func lockPair(ctx context.Context, tx pgx.Tx, id int64, into *int64) error {
+	ids := []int64{id}
+	if into != nil && *into != id {
+		ids = append(ids, *into)
+	}
+	rows, err := tx.Query(ctx, `SELECT id FROM problems WHERE id = ANY ($1::bigint[]) ORDER BY id FOR NO KEY UPDATE`, ids)
+	if err != nil {
+		return fmt.Errorf("lock problems %v: %w", ids, err)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("lock problems %v: %w", ids, err)
+	}
+	return nil
+}
+
+// checkMergeTarget checks the target of merging id into *into, under the
+// locks lockPair took: it exists and is neither merged nor void. A target
+// merged meanwhile is a conflict (409) that names it and where it went; a
+// target merged into id itself would close a cycle, said as such.
 func checkMergeTarget(ctx context.Context, tx pgx.Tx, id int64, into *int64) error {
 	if into == nil {
 		return &InputError{"merge_into", "give the id of the problem this one duplicates"}
@@ -259,15 +302,21 @@ func checkMergeTarget(ctx context.Context, tx pgx.Tx, id int64, into *int64) err
 		return &InputError{"merge_into", "a problem cannot merge into itself"}
 	}
 	var status string
-	err := tx.QueryRow(ctx, `SELECT status::text FROM problems WHERE id = $1`, *into).Scan(&status)
+	var mergedInto *int64
+	err := tx.QueryRow(ctx, `SELECT status::text, merged_into FROM problems WHERE id = $1`, *into).Scan(&status, &mergedInto)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return &InputError{"merge_into", fmt.Sprintf("no problem %d", *into)}
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("merge target %d: %w", *into, err)
 	}
-	if status == "merged" || status == "void" {
-		return &InputError{"merge_into", fmt.Sprintf("problem %d is %s", *into, status)}
+	switch {
+	case status == "merged" && mergedInto != nil && *mergedInto == id:
+		return &ConflictError{"merge_into", fmt.Sprintf("problem %d is already merged into problem %d: merging %d into it would make a cycle", *into, id, id), *into}
+	case status == "merged" && mergedInto != nil:
+		return &ConflictError{"merge_into", fmt.Sprintf("problem %d is merged into problem %d: merge into %d instead", *into, *mergedInto, *mergedInto), *into}
+	case status == "merged" || status == "void":
+		return &ConflictError{"merge_into", fmt.Sprintf("problem %d is %s", *into, status), *into}
 	}
 	return nil
 }

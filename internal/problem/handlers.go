@@ -217,8 +217,8 @@ func (h *Handlers) act(c echo.Context) error {
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(b.Note) > 2000 {
-		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: "longer than 2000 characters"})
+	if n := utf8.RuneCountInString(b.Note); n > MaxNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxNote)})
 	}
 	pr, _ := auth.From(c)
 	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role}
@@ -228,6 +228,13 @@ func (h *Handlers) act(c echo.Context) error {
 			return httpx.Unprocessable(httpx.FieldError{Field: "due_at", Reason: reason})
 		}
 		a.DueAt = &t
+		// The limit depends on the calendar alone, so checking it before
+		// Act tells the client nothing about the problem.
+		if b.Action == "extend" {
+			if err := checkExtension(c.Request().Context(), h.Pool, t, h.Settings.MaxExtensionDays); err != nil {
+				return problem(err)
+			}
+		}
 	}
 	p, err := Act(c.Request().Context(), h.Pool, id, a)
 	if errors.Is(err, ErrNotFound) {
@@ -276,6 +283,7 @@ func problem(err error) error {
 	var pre *PreconditionError
 	var tr *TransitionError
 	var fb *ForbiddenError
+	var cf *ConflictError
 	switch {
 	case errors.As(err, &in):
 		return httpx.Unprocessable(httpx.FieldError{Field: in.Field, Reason: in.Reason})
@@ -289,6 +297,12 @@ func problem(err error) error {
 		p.Type = "https://gridkeeper.dev/problems/transition-not-allowed"
 		p.Errors = []httpx.FieldError{{Field: "action", Reason: "not allowed while " + tr.Status}}
 		p.Extra = map[string]any{"status": tr.Status, "allowed_actions": tr.Allowed}
+		return p
+	case errors.As(err, &cf):
+		p := httpx.NewProblem(http.StatusConflict, cf.Error())
+		p.Type = "https://gridkeeper.dev/problems/conflict"
+		p.Errors = []httpx.FieldError{{Field: cf.Field, Reason: cf.Reason}}
+		p.Extra = map[string]any{"conflicting_problem": cf.With}
 		return p
 	case errors.As(err, &fb):
 		p := httpx.NewProblem(http.StatusForbidden, fb.Error())

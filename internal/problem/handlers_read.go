@@ -1,7 +1,6 @@
 package problem
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -144,15 +144,16 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 	if err != nil {
 		return err
 	}
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="problems.csv"`)
+	hdr := c.Response().Header()
+	hdr.Set("Content-Disposition", `attachment; filename="problems.csv"`)
 	if l := nextLink(c, next); l != "" {
-		w.Header().Set("Link", "<"+l+`>; rel="next"`)
+		hdr.Set("Link", "<"+l+`>; rel="next"`)
 	}
-	w.WriteHeader(http.StatusOK)
-	w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
-	cw := csv.NewWriter(w)
+	// Spooled, so that the rows' connection is released before the
+	// client reads (see httpx.Spool).
+	w := httpx.NewSpool(c)
+	w.Write([]byte("\uFEFF"))   // lets spreadsheet programs read UTF-8
+	cw := httpx.NewCSVWriter(w) // cells safe from formula injection
 	cw.Write(csvHeader)
 	ts := func(t *time.Time) string {
 		if t == nil {
@@ -175,7 +176,10 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 		return err
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return w.Send(c, http.StatusOK, "text/csv; charset=utf-8")
 }
 
 func round7(v float64) float64 {
@@ -225,6 +229,9 @@ func (h *Handlers) recordRecheck(c echo.Context) error {
 	}
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
+	}
+	if n := utf8.RuneCountInString(b.Note); n > MaxRecheckNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxRecheckNote)})
 	}
 	if b.PhotoURL != "" {
 		if u, err := url.Parse(b.PhotoURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || len(b.PhotoURL) > 500 {

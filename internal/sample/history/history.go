@@ -1,4 +1,8 @@
-package sample
+// Package history gives a new sample city a year of 12345 hotline history
+// (generated tickets streamed through the hotline importer). It lives apart
+// from package sample because it imports the importer, whose tests load the
+// sample city.
+package history
 
 import (
 	"context"
@@ -13,16 +17,16 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
-// HistorySeed is the generator's seed for the sample history, so that
+// Seed is the generator's seed for the sample history, so that
 // every new sample database gets the same tickets for the same day.
-const HistorySeed = 1
+const Seed = 1
 
-// LoadHistory gives the sample city a year of history: n generated 12345
+// Load gives the sample city a year of history: n generated 12345
 // hotline tickets for the twelve months before today, streamed from the
 // generator (internal/problemgen) straight into the hotline importer
 // (internal/hotline), so they are mapped, resolved, linked and rolled up
 // exactly as a real export would be. Progress goes to w (nil: none).
-func LoadHistory(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (hotline.Result, error) {
+func Load(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (hotline.Result, error) {
 	var res hotline.Result
 	if n <= 0 {
 		return res, nil
@@ -32,7 +36,7 @@ func LoadHistory(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (h
 	defer cancel()
 	gen := make(chan error, 1)
 	go func() {
-		_, err := problemgen.Generate(ctx, pw, problemgen.Options{Count: n, Months: 12, Seed: HistorySeed, Until: time.Now()})
+		_, err := problemgen.Generate(ctx, pw, problemgen.Options{Count: n, Months: 12, Seed: Seed, Until: time.Now()})
 		pw.CloseWithError(err)
 		gen <- err
 	}()

@@ -22,11 +22,12 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/db/dbtest"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/tiles"
 )
 
 // BenchmarkTiles1M loads the sample city and 1,000,000 generated hotline
-// tickets through the importer (sample.LoadHistory, as a first run does
+// tickets through the importer (history.Load, as a first run does
 // with 100,000), then measures through the real router over real HTTP:
 //
 //   - z14 over the busiest place (the zoom-14 tile with the most
@@ -61,7 +62,7 @@ func BenchmarkTiles1M(b *testing.B) {
 	if err := sample.Load(ctx, d.Pool, nil); err != nil {
 		b.Fatal(err)
 	}
-	res, err := sample.LoadHistory(ctx, d.Pool, rows, nil)
+	res, err := history.Load(ctx, d.Pool, rows, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -63,7 +63,7 @@ var Layers = []Layer{
 	{Name: "problems", Description: "问题 problems: points from zoom 14, cells with counts below (cell: true)", MinZoom: 0, MaxZoom: 18,
 		Fields: map[string]string{
 			"id": "Number: the problem's id (points, and cells of one problem)", "count": "Number: problems in the cell (1 for a point)",
-			"cell": "Boolean: an aggregated cell, not one problem", "number": "String", "category": "String: category code",
+			"cell": "Boolean: an aggregated cell, not one problem", "category": "String: category code",
 			"status": "String", "source": "String", "reported": "Number: reported_at, epoch seconds",
 			"due":  "Number: deadline, epoch seconds, while a handler has it (cells: the earliest)",
 			"warn": "Number: when the deadline light turns yellow, epoch seconds (points only)",

@@ -42,12 +42,14 @@ SELECT coalesce((SELECT ST_AsMVT(t, $4, 4096, 'geom') FROM (
 // handler has it, warn (when the light turns yellow on the working-hours
 // calendar) while its deadline is still ahead: past the deadline the light
 // is red whatever warn says, and the calendar lookup is the dearest part
-// of a point, so it is made only for the few problems that need it.
+// of a point, so it is made only for the few problems that need it. The
+// problem's number (its reporting day and id) is left to the panel: a
+// distinct string per point is the largest part of a dense tile.
 const problemPointSQL = `WITH b AS (SELECT ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326) AS e, power(2, $1::float8) AS n)
 SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 	SELECT ST_Point(round(((ST_X(p.geom) + 180) / 360 * b.n - $2) * 4096),
 	                round(((1 - ln(tan(radians(ST_Y(p.geom))) + 1 / cos(radians(ST_Y(p.geom)))) / pi()) / 2 * b.n - $3) * 4096)) AS geom,
-	       p.id, 1 AS count, p.number, p.category_code AS category, p.status::text AS status, p.source,
+	       p.id, 1 AS count, p.category_code AS category, p.status::text AS status, p.source,
 	       extract(epoch FROM p.reported_at)::bigint AS reported,
 	       CASE WHEN p.status IN ('dispatched', 'in_progress') THEN extract(epoch FROM p.due_at)::bigint END AS due,
 	       CASE WHEN p.status IN ('dispatched', 'in_progress') AND p.due_at > now() AND p.time_limit_hours IS NOT NULL

@@ -119,7 +119,7 @@ test('the map draws every problem from tiles at every zoom, from the city to a s
     const c = map.getContainer();
     const mid = { x: c.clientWidth / 2, y: c.clientHeight / 2 };
     const pts = map.queryRenderedFeatures({ layers: ['problem-point'] })
-      .map((f) => ({ id: f.properties.id, number: f.properties.number, p: map.project(f.geometry.coordinates) }))
+      .map((f) => ({ id: f.properties.id, p: map.project(f.geometry.coordinates) }))
       .sort((a, b) => Math.hypot(a.p.x - mid.x, a.p.y - mid.y) - Math.hypot(b.p.x - mid.x, b.p.y - mid.y));
     const r = c.getBoundingClientRect();
     return { ...pts[0], x: r.left + pts[0].p.x, y: r.top + pts[0].p.y };

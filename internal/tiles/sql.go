@@ -118,3 +118,38 @@ const frontageVersionSQL = `SELECT (SELECT count(*) FROM frontages WHERE geom &&
 const boundsSQL = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
 	SELECT ST_Extent(g) AS e FROM (SELECT geom AS g FROM areas WHERE level IN ('city', 'district') UNION ALL SELECT ST_Envelope(ST_Collect(geom)) FROM streets) s
 ) x WHERE e IS NOT NULL`
+
+// The low zooms from the rollup (table problem_cells, migration
+// problem_cells): the cells of a tile of zoom z are tiles of zoom z + 4,
+// summed from the rollup's zoom-14 rows (z ≤ 10) or zoom-17 rows (z 11 to
+// 13). $5 is the shift from the rollup's zoom to the cells', $6 the
+// rollup's zoom, $7-$10 its range of x and y under the tile; the filter
+// (category, status, source only) follows as p.*.
+const rollupCellsSQL = `WITH c AS (
+	SELECT (p.x >> $5) - ($2 << 4) AS cx, (p.y >> $5) - ($3 << 4) AS cy,
+	       sum(p.n)::bigint AS n, sum(p.sum_lon) AS slon, sum(p.sum_lat) AS slat, sum(p.sum_id)::bigint AS sid
+	FROM problem_cells p
+	WHERE p.z = $6 AND p.x BETWEEN $7 AND $8 AND p.y BETWEEN $9 AND $10 AND p.n > 0 %s
+	GROUP BY 1, 2 HAVING sum(p.n) > 0
+)`
+
+// rollupProblemSQL is problemCellSQL's answer from the rollup: the mean
+// position of a cell's problems, their count, the id of a lone one.
+const rollupProblemSQL = rollupCellsSQL + `
+SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_Point(round(((slon / n + 180) / 360 * power(2, $1::float8) - $2) * 4096),
+	                round(((1 - ln(tan(radians(slat / n)) + 1 / cos(radians(slat / n))) / pi()) / 2 * power(2, $1::float8) - $3) * 4096)) AS geom,
+	       n AS count, true AS cell, CASE WHEN n = 1 THEN sid END AS id
+	FROM c
+) t`
+
+// rollupHeatSQL is heatSQL's answer from the rollup.
+const rollupHeatSQL = rollupCellsSQL + `, m AS (
+	SELECT ST_TileEnvelope($1, $2, $3) AS e, (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / 16 AS s
+)
+SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_AsMVTGeom(ST_MakeEnvelope(ST_XMin(m.e) + cx * m.s, ST_YMax(m.e) - (cy + 1) * m.s,
+	                                    ST_XMin(m.e) + (cx + 1) * m.s, ST_YMax(m.e) - cy * m.s, 3857),
+	                    m.e, 4096, 0, true) AS geom, n AS count
+	FROM c, m
+) t WHERE geom IS NOT NULL`

@@ -16,7 +16,11 @@
 // non-empty cell at the mean position of its problems with their count
 // (and the problem's id when the cell holds one), so that every problem
 // is counted in some feature at every zoom. Heat is square cells of
-// HeatPx pixels with their counts, at every zoom.
+// HeatPx pixels with their counts, at every zoom. Below PointZoom, without
+// a time filter, both are summed from a rollup (table problem_cells: counts
+// per zoom-14 and zoom-17 tile, category, status and source, kept by
+// statement-level triggers on problems) instead of from the problems; a
+// filter with from, to or due_before reads the problems.
 //
 // Problems and heat take the map's filters (params.go): category, status,
 // source (comma-separated lists), from / to (reported_at in [from, to))

@@ -64,21 +64,21 @@ const pixelsSQL = `WITH b AS (SELECT ST_Transform(ST_TileEnvelope($1, $2, $3), 4
 px AS (
 	SELECT ((ST_X(p.geom) + 180) / 360 * b.n - $2) * 4096 AS px,
 	       ((1 - ln(tan(radians(ST_Y(p.geom))) + 1 / cos(radians(ST_Y(p.geom)))) / pi()) / 2 * b.n - $3) * 4096 AS py,
-	       p.id, CASE WHEN p.status IN ('dispatched', 'in_progress') THEN p.due_at END AS due
+	       p.id
 	FROM problems p, b WHERE p.geom && b.e %s
 )`
 
 // problemCellSQL is one point a non-empty cell of CellPx pixels, at the
-// mean position of its problems, with their count, the id when it holds
-// one, and the earliest deadline among those with a handler.
+// mean position of its problems, with their count and the id when it
+// holds one (for a filter with times; rollupProblemSQL answers the others).
 const problemCellSQL = pixelsSQL + `, cells AS (
 	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy,
-	       count(*) AS n, avg(px) AS ax, avg(py) AS ay, min(id) AS id, min(due) AS due
+	       count(*) AS n, avg(px) AS ax, avg(py) AS ay, min(id) AS id
 	FROM px GROUP BY 1, 2
 )
 SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 	SELECT ST_Point(round(ax), round(ay)) AS geom, n AS count, true AS cell,
-	       CASE WHEN n = 1 THEN id END AS id, extract(epoch FROM due)::bigint AS due
+	       CASE WHEN n = 1 THEN id END AS id
 	FROM cells
 ) t`
 

@@ -1,8 +1,8 @@
 -- Problem counts per cell for the low-zoom vector tiles (internal/tiles):
--- below zoom 14 a problems tile is cells of 1/16 of the tile, that is
+-- below zoom 15 a problems tile is cells of 1/16 of the tile, that is
 -- tiles of zoom z + 4. problem_cells counts the problems in the tiles of
--- zoom 14 (the cells of zooms 0-10, grouped) and 17 (zooms 11-13) per
--- category, status and source, with the sums of their longitudes,
+-- zoom 14 (the cells of zooms 0-10, grouped), 17 (zooms 11-13) and 18
+-- (zoom 14) per category, status and source, with the sums of their longitudes,
 -- latitudes and ids (a cell's mean position; the id of a lone problem), so
 -- that a tile of the whole city sums a few thousand rows instead of
 -- reading hundreds of thousands of problems. Tiles filtered by time
@@ -27,7 +27,7 @@ AS $$ SELECT least(greatest(floor((1 - ln(tan(radians(least(greatest(ST_Y(g), -8
         + 1 / cos(radians(least(greatest(ST_Y(g), -85.0511), 85.0511)))) / pi()) / 2 * (1 << z)), 0), (1 << z) - 1)::integer $$;
 
 CREATE TABLE problem_cells (
-    z             smallint NOT NULL CHECK (z IN (14, 17)),
+    z             smallint NOT NULL CHECK (z IN (14, 17, 18)),
     x             integer NOT NULL,
     y             integer NOT NULL,
     category_code text NOT NULL,
@@ -58,7 +58,7 @@ BEGIN
         INSERT INTO problem_cells AS c (z, x, y, category_code, status, source, n, sum_lon, sum_lat, sum_id)
         SELECT lv.z, tilez_x(d.geom, lv.z), tilez_y(d.geom, lv.z), d.category_code, d.status, d.source,
                sum(d.s), sum(d.s * ST_X(d.geom)), sum(d.s * ST_Y(d.geom)), sum(d.s * d.id)
-        FROM (%s) d CROSS JOIN (VALUES (14), (17)) lv(z)
+        FROM (%s) d CROSS JOIN (VALUES (14), (17), (18)) lv(z)
         GROUP BY 1, 2, 3, 4, 5, 6
         HAVING sum(d.s) <> 0 OR sum(d.s * ST_X(d.geom)) <> 0 OR sum(d.s * ST_Y(d.geom)) <> 0 OR sum(d.s * d.id) <> 0
         ORDER BY 1, 2, 3, 4, 5, 6
@@ -91,7 +91,7 @@ ALTER TABLE problems ENABLE ALWAYS TRIGGER problem_cells_truncate;
 INSERT INTO problem_cells (z, x, y, category_code, status, source, n, sum_lon, sum_lat, sum_id)
 SELECT lv.z, tilez_x(p.geom, lv.z), tilez_y(p.geom, lv.z), p.category_code, p.status, p.source,
        count(*), sum(ST_X(p.geom)), sum(ST_Y(p.geom)), sum(p.id)
-FROM problems p CROSS JOIN (VALUES (14), (17)) lv(z)
+FROM problems p CROSS JOIN (VALUES (14), (17), (18)) lv(z)
 GROUP BY 1, 2, 3, 4, 5, 6;
 
 ---- create above / drop below ----

@@ -39,7 +39,7 @@ export const FRONTAGES = { minzoom: 16, label: 17, owned: '#059669', unowned: '#
 // to count the overdue ones). `kinds` is also the legend, in its order.
 export const PROBLEMS = {
   minzoom: 0,
-  points: 14,
+  points: 15,
   kinds: [
     { key: 'green', name: ['正常', 'On time'], colour: '#16a34a' },
     { key: 'yellow', name: ['临期', 'Nearly due'], colour: '#eab308' },
@@ -252,7 +252,7 @@ export function style(problemQuery = '') {
       paint: { 'text-color': '#134e4a', ...halo },
     },
     {
-      // Below zoom 14 the tiles hold cells: a point per non-empty cell with
+      // Below zoom 15 the tiles hold cells: a point per non-empty cell with
       // its problems' count (and the id of a lone one).
       id: 'problem-cluster', type: 'circle', source: 'problem', 'source-layer': 'problems', minzoom: PROBLEMS.minzoom,
       filter: ['==', ['get', 'cell'], true],

@@ -18,7 +18,7 @@
 // is counted in some feature at every zoom. Heat is square cells of
 // HeatPx pixels with their counts, at every zoom. Below PointZoom, without
 // a time filter, both are summed from a rollup (table problem_cells: counts
-// per zoom-14 and zoom-17 tile, category, status and source, kept by
+// per zoom-14, zoom-17 and zoom-18 tile, category, status and source, kept by
 // statement-level triggers on problems) instead of from the problems; a
 // filter with from, to or due_before reads the problems.
 //

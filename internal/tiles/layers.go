@@ -16,8 +16,9 @@ const (
 	// beyond its edge so that lines and labels join across tiles.
 	Extent = 4096
 	Buffer = 64
-	// PointZoom is the first zoom at which problems are single points.
-	PointZoom = 14
+	// PointZoom is the first zoom at which problems are single points
+	// (street zoom: a tile is about 1.2 km across at the city's latitude).
+	PointZoom = 15
 	// CellPx is the side of a problem cell below PointZoom, in tile
 	// pixels (16 × 16 cells a tile, at most 256 features; 32 screen
 	// pixels on a map that draws a tile 512 pixels wide).

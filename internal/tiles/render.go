@@ -50,10 +50,14 @@ func renderSQL(l Layer, t Tile, f Filter) (string, []any) {
 
 // rollupArgs appends the rollup's parameters ($5-$10) for a tile below
 // PointZoom: the cells are tiles of zoom t.Z + 4, summed from the rollup's
-// zoom-14 rows up to zoom 10 and its zoom-17 rows above.
+// zoom-14 rows up to zoom 10, its zoom-17 rows for zooms 11 to 13 and its
+// zoom-18 rows for zoom 14.
 func rollupArgs(args []any, t Tile) []any {
 	level := 14
-	if t.Z > 10 {
+	switch {
+	case t.Z == 14:
+		level = 18
+	case t.Z > 10:
 		level = 17
 	}
 	d := uint(level - t.Z)

@@ -9,7 +9,7 @@ import (
 const rollupDiffSQL = `WITH want AS (
 	SELECT lv.z, tilez_x(p.geom, lv.z) AS x, tilez_y(p.geom, lv.z) AS y, p.category_code, p.status, p.source,
 	       count(*) AS n, sum(ST_X(p.geom)) AS sum_lon, sum(ST_Y(p.geom)) AS sum_lat, sum(p.id) AS sum_id
-	FROM problems p CROSS JOIN (VALUES (14), (17)) lv(z) GROUP BY 1, 2, 3, 4, 5, 6
+	FROM problems p CROSS JOIN (VALUES (14), (17), (18)) lv(z) GROUP BY 1, 2, 3, 4, 5, 6
 ), got AS (SELECT * FROM problem_cells WHERE n <> 0)
 SELECT count(*) FROM want FULL JOIN got USING (z, x, y, category_code, status, source)
 WHERE want.n IS DISTINCT FROM got.n OR want.sum_id IS DISTINCT FROM got.sum_id

@@ -121,8 +121,8 @@ const boundsSQL = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
 
 // The low zooms from the rollup (table problem_cells, migration
 // problem_cells): the cells of a tile of zoom z are tiles of zoom z + 4,
-// summed from the rollup's zoom-14 rows (z ≤ 10) or zoom-17 rows (z 11 to
-// 13). $5 is the shift from the rollup's zoom to the cells', $6 the
+// summed from the rollup's zoom-14 rows (z ≤ 10), zoom-17 rows (z 11 to
+// 13) or zoom-18 rows (z 14). $5 is the shift from the rollup's zoom to the cells', $6 the
 // rollup's zoom, $7-$10 its range of x and y under the tile; the filter
 // (category, status, source only) follows as p.*.
 const rollupCellsSQL = `WITH c AS (

@@ -98,7 +98,7 @@ test('the map draws every problem from tiles at every zoom, from the city to a s
     const d = await drawn(page);
     t.diagnostic(`zoom ${z}: ${d.cells} cells, ${d.points} points, ${d.counted} problems`);
     assert.ok(d.counted > 0, `problems drawn at zoom ${z}`);
-    if (z >= 14) assert.ok(d.points > 0 && d.cells === 0, `points, not cells, at street zoom ${z}`);
+    if (z >= 15) assert.ok(d.points > 0 && d.cells === 0, `points, not cells, at street zoom ${z}`);
     else assert.ok(d.cells > 0, `cells at zoom ${z}`);
     const bar = await page.textContent('#problem-count');
     assert.ok(bar.includes(`显示 ${d.counted} 条`), `the filter bar counts what is drawn: ${bar}`);

@@ -57,8 +57,9 @@ SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 	FROM problems p, b WHERE p.geom && b.e %s
 ) t`
 
-// pixelsSQL places every problem of the tile (not its buffer: each is
-// counted in exactly one tile) at its tile pixel, by the web-mercator
+// pixelsSQL places every problem of the tile (not its buffer: the cells
+// keep the pixels in [0, 4096), so each problem is counted in exactly one
+// tile) at its tile pixel, by the web-mercator
 // formulas on its lon/lat (no reprojection of the point).
 const pixelsSQL = `WITH b AS (SELECT ST_Transform(ST_TileEnvelope($1, $2, $3), 4326) AS e, power(2, $1::float8) AS n),
 px AS (
@@ -74,7 +75,7 @@ px AS (
 const problemCellSQL = pixelsSQL + `, cells AS (
 	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy,
 	       count(*) AS n, avg(px) AS ax, avg(py) AS ay, min(id) AS id
-	FROM px GROUP BY 1, 2
+	FROM px WHERE px >= 0 AND px < 4096 AND py >= 0 AND py < 4096 GROUP BY 1, 2
 )
 SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 	SELECT ST_Point(round(ax), round(ay)) AS geom, n AS count, true AS cell,
@@ -84,7 +85,8 @@ SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 
 // heatSQL is a square of HeatPx pixels for each non-empty heat cell.
 const heatSQL = pixelsSQL + `, cells AS (
-	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy, count(*) AS n FROM px GROUP BY 1, 2
+	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy, count(*) AS n
+	FROM px WHERE px >= 0 AND px < 4096 AND py >= 0 AND py < 4096 GROUP BY 1, 2
 ), m AS (
 	SELECT ST_TileEnvelope($1, $2, $3) AS e, (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / 16 AS s
 )

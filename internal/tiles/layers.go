@@ -61,7 +61,7 @@ var Layers = []Layer{
 		Also: map[string]map[string]string{"frontage_zones": {"id": "Number", "name": "String", "street_code": "String",
 			"owned": "Boolean: a frontage owner answers for it now"}},
 		kind: kindFrontage},
-	{Name: "problems", Description: "问题 problems: points from zoom 14, cells with counts below (cell: true)", MinZoom: 0, MaxZoom: 18,
+	{Name: "problems", Description: "问题 problems: points from zoom 15, cells with counts below (cell: true)", MinZoom: 0, MaxZoom: 18,
 		Fields: map[string]string{
 			"id": "Number: the problem's id (points, and cells of one problem)", "count": "Number: problems in the cell (1 for a point)",
 			"cell": "Boolean: an aggregated cell, not one problem", "category": "String: category code",

@@ -123,7 +123,8 @@ const boundsSQL = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
 ) x WHERE e IS NOT NULL`
 
 // The low zooms from the rollup (table problem_cells, migration
-// problem_cells): the cells of a tile of zoom z are tiles of zoom z + 4,
+// problem_cells; a key's counts are the sum of its rows, deltas appended
+// by writers): the cells of a tile of zoom z are tiles of zoom z + 4,
 // summed from the rollup's zoom-14 rows (z ≤ 10), zoom-17 rows (z 11 to
 // 13) or zoom-18 rows (z 14). $5 is the shift from the rollup's zoom to the cells', $6 the
 // rollup's zoom, $7-$10 its range of x and y under the tile; the filter
@@ -132,7 +133,7 @@ const rollupCellsSQL = `WITH c AS (
 	SELECT (p.x >> $5) - ($2 << 4) AS cx, (p.y >> $5) - ($3 << 4) AS cy,
 	       sum(p.n)::bigint AS n, sum(p.sum_lon) AS slon, sum(p.sum_lat) AS slat, sum(p.sum_id)::bigint AS sid
 	FROM problem_cells p
-	WHERE p.z = $6 AND p.x BETWEEN $7 AND $8 AND p.y BETWEEN $9 AND $10 AND p.n > 0 %s
+	WHERE p.z = $6 AND p.x BETWEEN $7 AND $8 AND p.y BETWEEN $9 AND $10 %s
 	GROUP BY 1, 2 HAVING sum(p.n) > 0
 )`
 

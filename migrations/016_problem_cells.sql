@@ -8,13 +8,15 @@
 -- reading hundreds of thousands of problems. Tiles filtered by time
 -- (from, to, due_before) are cut from problems.
 --
--- Statement-level triggers fold each write in from the transition tables
--- as deltas (+1 for a new row, -1 for an old one, grouped by key) with one
--- upsert that adds them under the row lock, so concurrent writers never
--- lose each other's counts; a workflow action that changes a status moves
--- one count between two keys at each level. Rows whose count falls to 0
--- stay (and are skipped); they are few. The triggers are ENABLE ALWAYS, so
--- the bulk import (session_replication_role = replica) fires them too.
+-- Statement-level triggers append each write's deltas from the transition
+-- tables (+1 for a new row, -1 for an old one, grouped by key): a key's
+-- counts are the SUM of its rows, so no writer updates a row another wrote
+-- and none waits for another's commit (as for problem_tile_versions,
+-- migration 014); a workflow action that changes a status appends -1 to
+-- one key and +1 to another at each level. tiles.Fold packs each key's
+-- rows into one (and drops keys that sum to nothing). The triggers are
+-- ENABLE ALWAYS, so the bulk import (session_replication_role = replica)
+-- fires them too.
 
 -- The column and row of a point's tile at zoom z (web mercator, y down).
 CREATE FUNCTION tilez_x(g geometry, z integer) RETURNS integer
@@ -36,9 +38,9 @@ CREATE TABLE problem_cells (
     n             bigint NOT NULL,
     sum_lon       double precision NOT NULL,
     sum_lat       double precision NOT NULL,
-    sum_id        bigint NOT NULL,
-    PRIMARY KEY (z, x, y, category_code, status, source)
+    sum_id        bigint NOT NULL
 );
+CREATE INDEX problem_cells_zxy ON problem_cells (z, x, y);
 
 -- problem_cells_track folds a statement's rows in as deltas (EXECUTE sees
 -- the transition tables, which differ by operation).
@@ -55,16 +57,12 @@ BEGIN
                   UNION ALL SELECT geom, category_code, status, source, id, -1 FROM old_rows';
     END IF;
     EXECUTE format($q$
-        INSERT INTO problem_cells AS c (z, x, y, category_code, status, source, n, sum_lon, sum_lat, sum_id)
+        INSERT INTO problem_cells (z, x, y, category_code, status, source, n, sum_lon, sum_lat, sum_id)
         SELECT lv.z, tilez_x(d.geom, lv.z), tilez_y(d.geom, lv.z), d.category_code, d.status, d.source,
                sum(d.s), sum(d.s * ST_X(d.geom)), sum(d.s * ST_Y(d.geom)), sum(d.s * d.id)
         FROM (%s) d CROSS JOIN (VALUES (14), (17), (18)) lv(z)
         GROUP BY 1, 2, 3, 4, 5, 6
-        HAVING sum(d.s) <> 0 OR sum(d.s * ST_X(d.geom)) <> 0 OR sum(d.s * ST_Y(d.geom)) <> 0 OR sum(d.s * d.id) <> 0
-        ORDER BY 1, 2, 3, 4, 5, 6
-        ON CONFLICT (z, x, y, category_code, status, source) DO UPDATE
-        SET n = c.n + excluded.n, sum_lon = c.sum_lon + excluded.sum_lon,
-            sum_lat = c.sum_lat + excluded.sum_lat, sum_id = c.sum_id + excluded.sum_id $q$, delta);
+        HAVING sum(d.s) <> 0 OR sum(d.s * ST_X(d.geom)) <> 0 OR sum(d.s * ST_Y(d.geom)) <> 0 OR sum(d.s * d.id) <> 0 $q$, delta);
     RETURN NULL;
 END $$;
 

@@ -252,6 +252,7 @@ function countProblems() {
   }
   counts.problem = n;
   filters.shown(n, false);
+  renderStatus();
 }
 
 // ---------------------------------------------------------------- problems

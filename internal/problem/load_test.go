@@ -36,7 +36,7 @@ var importUntil = time.Date(2026, 10, 12, 0, 0, 0, 0, time.UTC)
 // hotlineFile writes n generated tickets of the sample city to a file.
 func hotlineFile(tb testing.TB, n int, seed uint64) string {
 	tb.Helper()
-	path := filepath.Join(tb.TempDir(), "hotline.csv")
+	path := filepath.Join(tb.TempDir(), fmt.Sprintf("hotline-%d.csv", seed))
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
@@ -50,6 +50,42 @@ func hotlineFile(tb testing.TB, n int, seed uint64) string {
 	}
 	f.Close()
 	return path
+}
+
+// renumber copies the ticket file at path with another hotline prefix
+// (tickets 12345-… become prefix-…), so that it imports beside the first.
+func renumber(tb testing.TB, path, prefix string) string {
+	tb.Helper()
+	in, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer in.Close()
+	out := path + "." + prefix
+	f, err := os.Create(out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r, w := bufio.NewReaderSize(in, 1<<20), bufio.NewWriterSize(f, 1<<20)
+	for {
+		line, err := r.ReadSlice('\n')
+		if rest, ok := bytes.CutPrefix(line, []byte("12345-")); ok {
+			w.WriteString(prefix + "-")
+			line = rest
+		}
+		w.Write(line)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		tb.Fatal(err)
+	}
+	f.Close()
+	return out
 }
 
 // runImport imports the file through its own bulk pool, as the import

@@ -87,11 +87,17 @@ func flags(name string, cfg *config.Config) *flag.FlagSet {
 	return fs
 }
 
-// setupLog configures slog to stderr at the configured level.
+// setupLog configures slog to stderr at the configured level, as text or
+// (-log-format json) one JSON object a line.
 func setupLog(cfg *config.Config) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(strings.ToUpper(cfg.LogLevel))); err != nil {
 		lvl = slog.LevelInfo
 	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if strings.EqualFold(cfg.LogFormat, "json") {
+		slog.SetDefault(slog.New(slog.NewJSONHandler(os.Stderr, opts)))
+		return
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, opts)))
 }

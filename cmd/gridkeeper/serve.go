@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"strconv"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
@@ -47,11 +46,21 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	slog.Info("schema ready", "from", from, "to", to)
-	pool, err := db.Open(ctx, t.URL, db.PoolOptions{})
+	pool, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: int32(cfg.DBMaxConns),
+		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout})
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
+	defer db.CloseWithin(pool, 5*time.Second)
+	// Token checks and readiness get connections of their own, so that
+	// they never wait behind long list queries.
+	control, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: 3, Name: "control",
+		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second})
+	if err != nil {
+		return err
+	}
+	defer db.CloseWithin(control, 5*time.Second)
+	warnDurability(ctx, pool)
 	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
 		return err
 	}
@@ -73,28 +82,32 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights})
+		RankingWeights: &weights, Control: control})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: a, ReadHeaderTimeout: 10 * time.Second}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	slog.Info("serving", "url", "http://"+ln.Addr().String(), "database", redact(t))
-
-	select {
-	case err := <-errc:
+	slog.Info("serving", "url", "http://"+ln.Addr().String(), "database", redact(t), "db_max_conns", pool.Config().MaxConns)
+	opt := httpx.DefaultServerOptions
+	opt.ReadTimeout, opt.WriteTimeout, opt.IdleTimeout, opt.ShutdownTimeout = cfg.HTTPReadTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout, cfg.ShutdownTimeout
+	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-	slog.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		slog.Error("shutdown", "err", err)
 	}
 	return nil
+}
+
+// warnDurability says loudly when the database would lose or corrupt
+// writes already answered 2xx on a crash.
+func warnDurability(ctx context.Context, pool *pgxpool.Pool) {
+	problems, err := db.CheckDurability(ctx, pool)
+	if err != nil {
+		slog.Warn("could not check the database's durability settings", "err", err)
+		return
+	}
+	for _, p := range problems {
+		slog.Warn("DATABASE IS NOT DURABLE: acknowledged writes can be lost on a crash", "setting", p)
+		fmt.Fprintf(os.Stderr, "\n!!! WARNING: %s\n!!! A 2xx answer would not mean the write is on disk. Fix the server's configuration.\n\n", p)
+	}
 }
 
 // applyCalendar makes the database's working-hours calendar the one

@@ -8,19 +8,25 @@ package app
 import (
 	"context"
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
+	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/directory"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/ogc"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
@@ -36,12 +42,18 @@ type Options struct {
 
 	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
 	RankingWeights *stats.Weights
+
+	// Control is the small pool of token checks and /readyz, so that they
+	// never queue behind long list queries; nil shares the request pool.
+	Control *pgxpool.Pool
 }
 
 // App is the assembled server.
 type App struct {
 	*echo.Echo
 	Guard *auth.Guard
+	// Metrics is the registry /metrics serves; capabilities may add to it.
+	Metrics *prometheus.Registry
 }
 
 // New builds the application over pool.
@@ -49,13 +61,19 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	if opt.StreetRadiusM <= 0 {
 		opt.StreetRadiusM = 50
 	}
-	e := httpx.New(httpx.Options{RequestTimeout: opt.RequestTimeout, Quiet: opt.Quiet})
-	a := &App{Echo: e, Guard: auth.NewGuard(pool)}
+	control := opt.Control
+	if control == nil {
+		control = pool
+	}
+	reg := newRegistry(pool, control)
+	e := httpx.New(httpx.Options{RequestTimeout: opt.RequestTimeout, Quiet: opt.Quiet, Metrics: httpx.NewMetrics(reg)})
+	a := &App{Echo: e, Guard: auth.NewGuard(control), Metrics: reg}
 
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
-	e.GET("/readyz", func(c echo.Context) error { return ready(c, pool) })
+	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
 
 	api := e.Group("/api/v1")
 	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
@@ -68,6 +86,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
+	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
 
 	if opt.Web != nil {
 		files := http.FileServer(http.FS(opt.Web))
@@ -80,16 +99,31 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 }
 
 // ready answers 200 when a query reaches the database within two seconds,
-// 503 with the reason otherwise. The pool reconnects by itself, so readiness
-// comes back when the database does, without a restart.
+// 503 otherwise; the reason is logged, never sent. It runs on the control
+// pool, so busy request connections do not make the server look down. The
+// pool reconnects by itself, so readiness comes back when the database
+// does, without a restart.
 func ready(c echo.Context, pool *pgxpool.Pool) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 	defer cancel()
 	var one int
 	if err := pool.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
-		p := httpx.NewProblem(http.StatusServiceUnavailable, "database unreachable: "+err.Error())
+		slog.Warn("readyz: database not reachable", "request_id", httpx.RequestID(c), "err", err)
+		p := httpx.Unavailable(db.Unavailable)
 		p.Type = "https://gridkeeper.dev/problems/not-ready"
+		p.Detail = "the database is not reachable"
 		return p
 	}
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "database": "ok"})
+}
+
+// newRegistry holds the process's series and the pools' statistics.
+func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		db.PoolCollector("request", pool))
+	if control != pool {
+		reg.MustRegister(db.PoolCollector("control", control))
+	}
+	return reg
 }

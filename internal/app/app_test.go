@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -22,10 +23,11 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/db/dbtest"
 )
 
-// proxy forwards TCP to the database and can cut every connection and
-// refuse new ones, which is what the server sees when the database dies.
+// proxy forwards TCP to the database's unix socket and can cut every
+// connection and refuse new ones, which is what the server sees when the
+// database dies.
 type proxy struct {
-	target string
+	target string // the socket file
 	addr   string
 	mu     sync.Mutex
 	ln     net.Listener
@@ -54,7 +56,7 @@ func (p *proxy) serve(ln net.Listener) {
 			if err != nil {
 				return
 			}
-			u, err := net.Dial("tcp", p.target)
+			u, err := net.Dial("unix", p.target)
 			if err != nil {
 				c.Close()
 				continue
@@ -106,11 +108,10 @@ func TestReadinessFollowsTheDatabaseWithoutRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := cfg.Host
-	if strings.HasPrefix(host, "/") {
-		host = "127.0.0.1" // the private cluster listens on loopback too
+	if !strings.HasPrefix(cfg.Host, "/") {
+		t.Skip("the proxy forwards to the private cluster's unix socket")
 	}
-	px := newProxy(t, net.JoinHostPort(host, fmt.Sprint(cfg.Port)))
+	px := newProxy(t, filepath.Join(cfg.Host, fmt.Sprintf(".s.PGSQL.%d", cfg.Port)))
 	pxHost, pxPort, _ := net.SplitHostPort(px.addr)
 	url := fmt.Sprintf("host=%s port=%s user=%s dbname=%s sslmode=disable connect_timeout=2", pxHost, pxPort, cfg.User, cfg.Database)
 	if cfg.Password != "" {
@@ -129,8 +130,13 @@ func TestReadinessFollowsTheDatabaseWithoutRestart(t *testing.T) {
 	}
 	px.down()
 	code, body := status(t, srv.URL+"/readyz")
-	if code != http.StatusServiceUnavailable || !strings.Contains(body, "database unreachable") {
-		t.Fatalf("during the outage: %d %s, want 503 naming the database", code, body)
+	if code != http.StatusServiceUnavailable || !strings.Contains(body, "not-ready") {
+		t.Fatalf("during the outage: %d %s, want 503 not-ready", code, body)
+	}
+	for _, internal := range []string{"postgres", cfg.Database, "SQLSTATE", "127.0.0.1", "EOF", "failed to"} {
+		if strings.Contains(body, internal) {
+			t.Errorf("the 503 body leaks %q: %s", internal, body)
+		}
 	}
 	if code, _ := status(t, srv.URL+"/healthz"); code != 200 {
 		t.Fatalf("healthz during the outage: %d, want 200 (the process is up)", code)

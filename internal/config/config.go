@@ -20,6 +20,18 @@ type Config struct {
 	LogLevel       string        // GRIDKEEPER_LOG_LEVEL: debug, info, warn, error
 	Calendar       string        // GRIDKEEPER_CALENDAR: working-hours calendar JSON; empty: the default
 	RankingWeights string        // GRIDKEEPER_RANKING_WEIGHTS: the ranking's score weights JSON; empty: the defaults
+	LogFormat      string        // GRIDKEEPER_LOG_FORMAT: text or json
+
+	// serve: the request pool and its connections' timeouts
+	DBMaxConns         int           // GRIDKEEPER_DB_MAX_CONNS; 0: db.DefaultMaxConns
+	DBStatementTimeout time.Duration // GRIDKEEPER_DB_STATEMENT_TIMEOUT, default 25s
+	DBLockTimeout      time.Duration // GRIDKEEPER_DB_LOCK_TIMEOUT, default 10s
+
+	// serve: what one connection may take from the HTTP server
+	HTTPReadTimeout  time.Duration // GRIDKEEPER_HTTP_READ_TIMEOUT, default 30s
+	HTTPWriteTimeout time.Duration // GRIDKEEPER_HTTP_WRITE_TIMEOUT, default 60s
+	HTTPIdleTimeout  time.Duration // GRIDKEEPER_HTTP_IDLE_TIMEOUT, default 120s
+	ShutdownTimeout  time.Duration // GRIDKEEPER_SHUTDOWN_TIMEOUT, default 15s
 }
 
 // Register adds the shared flags to fs, with defaults from the environment.
@@ -27,6 +39,7 @@ func (c *Config) Register(fs *flag.FlagSet) {
 	fs.StringVar(&c.DatabaseURL, "database-url", os.Getenv("DATABASE_URL"), "PostgreSQL/PostGIS connection string (env DATABASE_URL); empty starts a private cluster under -data-dir")
 	fs.StringVar(&c.DataDir, "data-dir", env("GRIDKEEPER_DATA_DIR", ".gridkeeper"), "directory of the private PostgreSQL cluster (env GRIDKEEPER_DATA_DIR)")
 	fs.StringVar(&c.LogLevel, "log-level", env("GRIDKEEPER_LOG_LEVEL", "info"), "log level: debug, info, warn, error (env GRIDKEEPER_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", env("GRIDKEEPER_LOG_FORMAT", "text"), "log format: text, or json for one JSON object a line (env GRIDKEEPER_LOG_FORMAT)")
 }
 
 // RegisterServe adds the flags only `serve` uses.
@@ -36,6 +49,13 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.StringVar(&c.Calendar, "calendar", os.Getenv("GRIDKEEPER_CALENDAR"), "working-hours calendar JSON file (env GRIDKEEPER_CALENDAR); empty: Mon-Fri 08:30-12:00, 13:30-17:30 Asia/Shanghai with the national holidays")
 	fs.StringVar(&c.RankingWeights, "ranking-weights", os.Getenv("GRIDKEEPER_RANKING_WEIGHTS"), "monthly ranking: composite score weights JSON file (env GRIDKEEPER_RANKING_WEIGHTS); empty: 40 on-time closure, 20 no rebound, 15 no rework, 15 patrol share, 10 low public density")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", envDuration("GRIDKEEPER_REQUEST_TIMEOUT", 30*time.Second), "longest a request may run (env GRIDKEEPER_REQUEST_TIMEOUT)")
+	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("GRIDKEEPER_DB_MAX_CONNS", 0), "request pool size (env GRIDKEEPER_DB_MAX_CONNS); 0: 4 per CPU, at least 8")
+	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", envDuration("GRIDKEEPER_DB_STATEMENT_TIMEOUT", 25*time.Second), "statement_timeout of request connections (env GRIDKEEPER_DB_STATEMENT_TIMEOUT); 0: the server's")
+	fs.DurationVar(&c.DBLockTimeout, "db-lock-timeout", envDuration("GRIDKEEPER_DB_LOCK_TIMEOUT", 10*time.Second), "lock_timeout of request connections (env GRIDKEEPER_DB_LOCK_TIMEOUT); 0: the server's")
+	fs.DurationVar(&c.HTTPReadTimeout, "http-read-timeout", envDuration("GRIDKEEPER_HTTP_READ_TIMEOUT", 30*time.Second), "longest a request with its body may take to arrive (env GRIDKEEPER_HTTP_READ_TIMEOUT)")
+	fs.DurationVar(&c.HTTPWriteTimeout, "http-write-timeout", envDuration("GRIDKEEPER_HTTP_WRITE_TIMEOUT", 60*time.Second), "longest from a request's headers to the end of its answer (env GRIDKEEPER_HTTP_WRITE_TIMEOUT)")
+	fs.DurationVar(&c.HTTPIdleTimeout, "http-idle-timeout", envDuration("GRIDKEEPER_HTTP_IDLE_TIMEOUT", 120*time.Second), "how long a keep-alive connection may idle (env GRIDKEEPER_HTTP_IDLE_TIMEOUT)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("GRIDKEEPER_SHUTDOWN_TIMEOUT", 15*time.Second), "on SIGTERM, how long in-flight requests may finish before they are cancelled (env GRIDKEEPER_SHUTDOWN_TIMEOUT)")
 }
 
 func env(key, def string) string {
@@ -47,6 +67,13 @@ func env(key, def string) string {
 
 func envFloat(key string, def float64) float64 {
 	if v, err := strconv.ParseFloat(os.Getenv(key), 64); err == nil {
+		return v
+	}
+	return def
+}
+
+func envInt(key string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(key)); err == nil {
 		return v
 	}
 	return def

@@ -28,9 +28,12 @@ const InstallHint = "apt-get update && apt-get install -y postgresql-15 postgres
 const DatabaseName = "gridkeeper"
 
 // Cluster is a private PostgreSQL 15 cluster under a data directory. It
-// listens on a unix socket inside the data directory (or a short path under
-// the temporary directory when that one is too long for a socket) and on a
-// free TCP port of 127.0.0.1, chosen when the cluster is created.
+// listens on its unix socket only, inside the data directory (or a short
+// path under the temporary directory when that one is too long for a
+// socket), readable by the cluster's OS user alone; no TCP port is open.
+// The port number chosen at creation only names the socket file. It runs
+// with synchronous_commit, fsync and full_page_writes on: a commit that
+// returned is on disk.
 type Cluster struct {
 	Dir     string // the Gridkeeper data directory
 	PGData  string // Dir/pg
@@ -86,15 +89,47 @@ func Ensure(ctx context.Context, dataDir string) (*Cluster, error) {
 	if c.Port, err = c.readPort(); err != nil {
 		return nil, err
 	}
+	// Clusters created by earlier versions trusted TCP on loopback and
+	// committed asynchronously: bring their settings up to date.
+	changed, err := c.secure()
+	if err != nil {
+		return nil, err
+	}
 	if !c.running(ctx) {
 		if err := c.start(ctx); err != nil {
 			return nil, err
 		}
+	} else if changed {
+		if err := c.run(ctx, c.bin("pg_ctl"), "reload", "-D", c.PGData); err != nil {
+			return nil, fmt.Errorf("reload postgres: %w", err)
+		}
+		slog.Warn("private PostgreSQL: settings made durable and socket-only; TCP stays open until the cluster restarts (gridkeeper db stop)", "dir", c.PGData)
 	}
 	if err := c.ensureDatabase(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// Start starts the cluster's server if it is not running (after a crash,
+// say): PostgreSQL recovers from its WAL before it accepts connections.
+func (c *Cluster) Start(ctx context.Context) error {
+	if c.running(ctx) {
+		return nil
+	}
+	return c.start(ctx)
+}
+
+// PostmasterPID is the process id in postmaster.pid, 0 when the server is
+// not running.
+func (c *Cluster) PostmasterPID() int {
+	b, err := os.ReadFile(filepath.Join(c.PGData, "postmaster.pid"))
+	if err != nil {
+		return 0
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	pid, _ := strconv.Atoi(strings.TrimSpace(line))
+	return pid
 }
 
 // URL is the connection string of the cluster's gridkeeper database over
@@ -106,8 +141,10 @@ func (c *Cluster) DatabaseURL(name string) string {
 	return fmt.Sprintf("host=%s port=%d user=postgres dbname=%s sslmode=disable", c.Socket, c.Port, name)
 }
 
-// TCPAddr is the cluster's loopback TCP address.
-func (c *Cluster) TCPAddr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(c.Port)) }
+// SocketPath is the path of the cluster's unix socket file.
+func (c *Cluster) SocketPath() string {
+	return filepath.Join(c.Socket, ".s.PGSQL."+strconv.Itoa(c.Port))
+}
 
 // Stop stops the server (fast shutdown: open sessions are ended).
 func (c *Cluster) Stop(ctx context.Context) error {
@@ -127,7 +164,9 @@ func (c *Cluster) initdb(ctx context.Context) error {
 	if err := c.chown(c.PGData); err != nil {
 		return err
 	}
-	if err := c.run(ctx, c.bin("initdb"), "-D", c.PGData, "-U", "postgres", "--auth=trust",
+	// Only the unix socket is trusted, and it is the cluster owner's alone
+	// (unix_socket_permissions); no TCP connection is accepted at all.
+	if err := c.run(ctx, c.bin("initdb"), "-D", c.PGData, "-U", "postgres", "--auth-local=trust", "--auth-host=reject",
 		"--encoding=UTF8", "--locale=C.UTF-8"); err != nil {
 		return fmt.Errorf("initdb: %w", err)
 	}
@@ -143,19 +182,23 @@ func (c *Cluster) writeConf(port int) error {
 	conf := fmt.Sprintf(`
 # gridkeeper private cluster
 port = %d
-listen_addresses = '127.0.0.1'
+%s
 unix_socket_directories = '%s'
 max_connections = 200
 shared_buffers = 512MB
 work_mem = 32MB
 maintenance_work_mem = 256MB
-synchronous_commit = off
+%s
 timezone = 'UTC'
 # a bulk import writes about 2 GB of WAL per million problems: no
 # checkpoint (and no full-page images after it) in the middle of one
 max_wal_size = 4GB
 checkpoint_timeout = 15min
-`, port, c.Socket)
+`, port, socketOnlyConf, c.Socket, durableConf)
+	return c.appendConf(conf)
+}
+
+func (c *Cluster) appendConf(conf string) error {
 	f, err := os.OpenFile(filepath.Join(c.PGData, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		return fmt.Errorf("postgresql.conf: %w", err)

@@ -1,7 +1,6 @@
 package httpx
 
 import (
-	"bufio"
 	"encoding/json"
 	"net/http"
 
@@ -20,46 +19,32 @@ type Feature struct {
 	Properties any             `json:"properties"`
 }
 
-// FeatureWriter streams a FeatureCollection: the header goes out with the
-// first feature, features are encoded as they arrive, and the buffer is
-// flushed every few dozen kilobytes, so memory stays flat whatever the
-// number of features.
+// FeatureWriter builds a FeatureCollection response: features are encoded
+// as the rows arrive into a Spool (memory up to a MiB, then a temporary
+// file), and the document goes to the client at Close, after the rows and
+// their database connection have been released. A slow client therefore
+// never holds a connection, memory stays flat whatever the number of
+// features, and an error before Close is still a proper problem response.
 type FeatureWriter struct {
-	c       echo.Context
-	w       *bufio.Writer
-	enc     *json.Encoder
-	n       int
-	started bool
+	c     echo.Context
+	spool *Spool
+	enc   *json.Encoder
+	n     int
 }
 
-// NewFeatureWriter prepares a FeatureCollection response. Members in extra
-// (e.g. "links", "numberReturned") are written after the features.
+// NewFeatureWriter prepares a FeatureCollection response.
 func NewFeatureWriter(c echo.Context) *FeatureWriter {
-	return &FeatureWriter{c: c}
-}
-
-func (fw *FeatureWriter) start() error {
-	if fw.started {
-		return nil
-	}
-	fw.started = true
-	h := fw.c.Response().Header()
-	h.Set(echo.HeaderContentType, GeoJSONContentType)
-	fw.c.Response().WriteHeader(http.StatusOK)
-	fw.w = bufio.NewWriterSize(fw.c.Response(), 32<<10)
-	fw.enc = json.NewEncoder(fw.w)
+	fw := &FeatureWriter{c: c, spool: NewSpool(c)}
+	fw.enc = json.NewEncoder(fw.spool)
 	fw.enc.SetEscapeHTML(false)
-	_, err := fw.w.WriteString(`{"type":"FeatureCollection","features":[`)
-	return err
+	fw.spool.Write([]byte(`{"type":"FeatureCollection","features":[`))
+	return fw
 }
 
 // Write appends one feature.
 func (fw *FeatureWriter) Write(f Feature) error {
-	if err := fw.start(); err != nil {
-		return err
-	}
 	if fw.n > 0 {
-		if err := fw.w.WriteByte(','); err != nil {
+		if _, err := fw.spool.Write([]byte{','}); err != nil {
 			return err
 		}
 	}
@@ -67,27 +52,16 @@ func (fw *FeatureWriter) Write(f Feature) error {
 	if f.Type == "" {
 		f.Type = "Feature"
 	}
-	if err := fw.enc.Encode(f); err != nil {
-		return err
-	}
-	if fw.w.Buffered() > 24<<10 {
-		if err := fw.w.Flush(); err != nil {
-			return err
-		}
-		fw.c.Response().Flush()
-	}
-	return nil
+	return fw.enc.Encode(f)
 }
 
 // Count is the number of features written so far.
 func (fw *FeatureWriter) Count() int { return fw.n }
 
-// Close ends the collection, adding the members of extra at its end.
+// Close ends the collection, adding the members of extra (e.g. "links",
+// "numberReturned") after the features, and sends it.
 func (fw *FeatureWriter) Close(extra map[string]any) error {
-	if err := fw.start(); err != nil {
-		return err
-	}
-	if _, err := fw.w.WriteString("]"); err != nil {
+	if _, err := fw.spool.Write([]byte("]")); err != nil {
 		return err
 	}
 	for k, v := range extra {
@@ -96,13 +70,13 @@ func (fw *FeatureWriter) Close(extra map[string]any) error {
 			return err
 		}
 		kb, _ := json.Marshal(k)
-		fw.w.WriteByte(',')
-		fw.w.Write(kb)
-		fw.w.WriteByte(':')
-		fw.w.Write(b)
+		fw.spool.Write([]byte{','})
+		fw.spool.Write(kb)
+		fw.spool.Write([]byte{':'})
+		fw.spool.Write(b)
 	}
-	if _, err := fw.w.WriteString("}\n"); err != nil {
+	if _, err := fw.spool.Write([]byte("}\n")); err != nil {
 		return err
 	}
-	return fw.w.Flush()
+	return fw.spool.Send(fw.c, http.StatusOK, GeoJSONContentType)
 }

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"syscall"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/db"
 )
 
 // ProblemContentType is the media type of every error response.
@@ -114,19 +117,25 @@ func WriteProblem(c echo.Context, p *Problem) error {
 }
 
 // ErrorHandler is the Echo error handler: every error becomes a problem.
-func ErrorHandler(err error, c echo.Context) {
+// A database outage or contention is a 503 with Retry-After (see
+// Unavailable), a body that could not be read a 400 or 408, and only what
+// is left, a server fault, a bare 500 that leaks nothing.
+func ErrorHandler(err error, c echo.Context) { handleError(err, c, nil) }
+
+func handleError(err error, c echo.Context, m *Metrics) {
 	if c.Response().Committed {
 		// A streamed body is under way: the status is gone, so end the
 		// connection rather than send a truncated document that parses.
 		lvl := slog.LevelError
-		if c.Request().Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
-			lvl = slog.LevelDebug // the client went away mid-stream
+		if c.Request().Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, os.ErrDeadlineExceeded) {
+			lvl = slog.LevelDebug // the client went away or stopped reading mid-stream
 		}
-		slog.Log(c.Request().Context(), lvl, "error after response started", "path", c.Request().URL.Path, "err", err)
+		slog.Log(c.Request().Context(), lvl, "error after response started", "path", c.Request().URL.Path, "request_id", requestID(c), "err", err)
 		panic(http.ErrAbortHandler)
 	}
 	var p *Problem
 	var he *echo.HTTPError
+	class, outage := db.Classify(err)
 	switch {
 	case errors.As(err, &p):
 	case errors.As(err, &he):
@@ -134,17 +143,26 @@ func ErrorHandler(err error, c echo.Context) {
 		if he.Code == http.StatusNotFound {
 			p.Detail = "no route for " + c.Request().Method + " " + c.Request().URL.Path
 		}
-	case errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil:
+	case bodyFailure(c) != nil:
+		p = bodyFailure(c)
+		slog.Debug("request body unreadable", "path", c.Request().URL.Path, "request_id", requestID(c), "err", err)
+	case errors.Is(c.Request().Context().Err(), context.Canceled):
 		// The client went away; nobody reads the answer.
 		c.Response().WriteHeader(499)
 		return
-	case errors.Is(err, context.DeadlineExceeded):
-		p = NewProblem(http.StatusServiceUnavailable, "the request took longer than the server allows")
+	case outage:
+		m.dbError(class)
+		slog.Warn("database unavailable for the request", "class", class, "method", c.Request().Method,
+			"path", c.Request().URL.Path, "request_id", requestID(c), "err", err)
+		p = Unavailable(class)
 	default:
-		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		slog.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "request_id", requestID(c), "err", err)
 		p = NewProblem(http.StatusInternalServerError, "")
 	}
 	if c.Request().Method == http.MethodHead {
+		for k, vs := range p.Header {
+			c.Response().Header()[k] = vs
+		}
 		c.Response().Header().Set(echo.HeaderContentType, ProblemContentType)
 		c.Response().WriteHeader(p.Status)
 		return

@@ -2,7 +2,10 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
+	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -15,6 +18,8 @@ type Options struct {
 	RequestTimeout time.Duration
 	// Quiet turns off the per-request log line (benchmarks).
 	Quiet bool
+	// Metrics receives the request series; nil records none.
+	Metrics *Metrics
 }
 
 // New returns an Echo instance with Gridkeeper's middleware and error
@@ -22,15 +27,15 @@ type Options struct {
 func New(opt Options) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = ErrorHandler
+	m := opt.Metrics
+	e.HTTPErrorHandler = func(err error, c echo.Context) { handleError(err, c, m) }
+	e.Use(observe(m, !opt.Quiet))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			slog.Error("panic in handler", "path", c.Request().URL.Path, "err", err, "stack", string(stack))
+			slog.Error("panic in handler", "path", c.Request().URL.Path, "request_id", requestID(c), "err", err, "stack", string(stack))
 			return err
 		}}))
-	if !opt.Quiet {
-		e.Use(accessLog)
-	}
+	e.Use(trackBody)
 	if opt.RequestTimeout > 0 {
 		e.Use(timeout(opt.RequestTimeout))
 	}
@@ -51,21 +56,62 @@ func timeout(d time.Duration) echo.MiddlewareFunc {
 	}
 }
 
-func accessLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			c.Error(err)
-		}
-		status := c.Response().Status
-		lvl := slog.LevelInfo
-		if status >= 500 {
-			lvl = slog.LevelError
-		}
-		slog.Log(c.Request().Context(), lvl, "http",
-			"method", c.Request().Method, "path", c.Request().URL.Path, "query", c.Request().URL.RawQuery,
-			"status", status, "bytes", c.Response().Size, "ms", float64(time.Since(start).Microseconds())/1000)
-		return nil
+// ServerOptions bound what one connection may take from the server.
+type ServerOptions struct {
+	// ReadHeaderTimeout, ReadTimeout: the longest the request's headers,
+	// and the whole request with its body, may take to arrive (a body
+	// sent a byte a second is cut off and answered 408).
+	ReadHeaderTimeout, ReadTimeout time.Duration
+	// WriteTimeout: the longest from the end of the headers to the end of
+	// the answer; a client that does not read loses its connection then.
+	WriteTimeout time.Duration
+	// IdleTimeout: how long a keep-alive connection may wait for its next
+	// request.
+	IdleTimeout time.Duration
+	// ShutdownTimeout: how long shutdown lets in-flight requests finish
+	// before it cancels them and closes their connections.
+	ShutdownTimeout time.Duration
+}
+
+// DefaultServerOptions are the documented defaults of serve's flags.
+var DefaultServerOptions = ServerOptions{
+	ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ShutdownTimeout: 15 * time.Second,
+}
+
+// Serve answers h on ln until ctx ends, then shuts down: it stops
+// accepting, lets in-flight requests finish for ShutdownTimeout, then
+// cancels those still running (their queries are cancelled with them) and
+// closes every connection, including those of clients that hang. It
+// returns within about ShutdownTimeout of ctx's end.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, opt ServerOptions) error {
+	base, cancelAll := context.WithCancel(context.Background())
+	defer cancelAll()
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: opt.ReadHeaderTimeout, ReadTimeout: opt.ReadTimeout,
+		WriteTimeout: opt.WriteTimeout, IdleTimeout: opt.IdleTimeout,
+		BaseContext: func(net.Listener) context.Context { return base },
+		ErrorLog:    slog.NewLogLogger(slog.Default().Handler(), slog.LevelDebug),
 	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: draining requests", "bound", opt.ShutdownTimeout)
+	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		slog.Warn("shutdown: requests still running at the bound; cancelling them and closing their connections")
+		cancelAll()
+		err = srv.Close()
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
 }

@@ -144,13 +144,14 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 	if err != nil {
 		return err
 	}
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="problems.csv"`)
+	hdr := c.Response().Header()
+	hdr.Set("Content-Disposition", `attachment; filename="problems.csv"`)
 	if l := nextLink(c, next); l != "" {
-		w.Header().Set("Link", "<"+l+`>; rel="next"`)
+		hdr.Set("Link", "<"+l+`>; rel="next"`)
 	}
-	w.WriteHeader(http.StatusOK)
+	// Spooled, so that the rows' connection is released before the
+	// client reads (see httpx.Spool).
+	w := httpx.NewSpool(c)
 	w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
 	cw := csv.NewWriter(w)
 	cw.Write(csvHeader)
@@ -175,7 +176,10 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 		return err
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return w.Send(c, http.StatusOK, "text/csv; charset=utf-8")
 }
 
 func round7(v float64) float64 {

@@ -301,7 +301,7 @@ func timeWrite(b *testing.B, pool *pgxpool.Pool, triggers, update bool) time.Dur
 
 type loadTimes struct {
 	city, copy, insert, trigger, fold, vacuum time.Duration
-	rollupRows, rollupEntries           int64
+	rollupRows, rollupEntries                 int64
 }
 
 // loadBench loads the sample city and rows generated problems (see

@@ -11,27 +11,20 @@
 // layer switcher, tools, status line, loading, clicks).
 //
 // Data loading
-//   Districts, subdistricts and communities are few (tens to a few hundred per
-//   city): each level is fetched whole, once, at start-up.
-//   Grids and street segments are many (a large city has tens of thousands of
-//   grids): they are fetched for the visible box on `moveend`, only while the
-//   map is zoomed in far enough to show them and their layer is switched on.
-//   The box is padded by half a screen each way, so panning inside it fetches
-//   nothing; a newer request aborts an older one still in flight. A paged
-//   response (OGC-style `links: [{rel: "next", href}]`) is followed.
-//   Frontage units and zones load the same way from street zoom (16) on.
-//   Vacancies (/qa: grids without an officer, streets without a chief) load
-//   for the whole city when their layer is switched on, and again whenever a
-//   duty changes on the page, so an assignment shows without a reload.
-//   Problems load like grids, at every zoom, with the filter bar's query
-//   (open ones by default), newest first, at most PROBLEM_CAP of them: when
-//   more match, the bar says only the newest are shown and every move
-//   fetches again. They load anew when a filter changes and whenever a
-//   problem is reported or changed on the page; a new one is drawn at once.
-//   MapLibre clusters them below zoom 14.
+//   Areas (every level), streets, frontage units and their zones, and
+//   problems are vector tiles cut by the server (/tiles/{layer}/{z}/{x}/{y}.mvt,
+//   internal/tiles); MapLibre asks for the tiles of the view and the server
+//   answers a tile it has already sent with a 304 (strong ETags). Problems
+//   are points from zoom 14 on and cells with their counts below, so every
+//   problem that matches the filter bar counts at every zoom; a filter
+//   change, or a problem reported or changed on the page, asks for the
+//   problem tiles again. Vacancies (/qa: grids without an officer, streets
+//   without a chief) load as GeoJSON for the whole city when their layer is
+//   switched on, and again whenever a duty changes on the page; frontage
+//   tiles are asked for again then too (their owners).
 //
 // Clicks
-//   A problem (a cluster zooms in), else a frontage unit, else a street
+//   A problem (a cell of several zooms in), else a frontage unit, else a street
 //   line, else a frontage zone, else the finest area drawn (a red vacancy
 //   counts as its grid) opens in the panel. In chain mode (the "Who answers
 //   here" button) a click anywhere shows the responsibility chain there for
@@ -52,10 +45,9 @@
 import { API, getFeatures, getJSON } from './api.js';
 import { AUTH_EVENT, mountSignIn, signedIn } from './auth.js';
 import { DUTIES_EVENT } from './duties.js';
-import { bboxOf } from './geometry.js';
 import { mountHeat } from './heat.js';
 import {
-  AREAS, FRONTAGES, PROBLEMS, STREETS, VACANCIES, prepare, prepareFrontages, prepareProblems, prepareVacancies, style,
+  AREAS, FRONTAGES, PROBLEMS, STREETS, VACANCIES, prepareVacancies, problemKindOf, problemPaint, style, tileURL,
 } from './layers.js';
 import { Panel, h, problemBox } from './panel.js';
 import { FIELD_ROLES, PROBLEMS_EVENT, categoryOptions, mountFilters, role, setCategories } from './problems.js';
@@ -85,21 +77,41 @@ const SWITCHES = [
   },
   {
     key: 'problem', name: '问题 Problems', minzoom: PROBLEMS.minzoom, swatch: PROBLEMS.kinds[2].colour,
-    title: '按时限灯着色，低缩放级别聚合 Coloured by deadline light, clustered when zoomed out',
+    title: '按时限灯着色，14 级以下按格汇总 Coloured by deadline light, counted in cells below zoom 14',
     layers: ['problem-cluster', 'problem-cluster-count', 'problem-point'],
   },
   { key: 'labels', name: '标注 Labels', minzoom: 0, swatch: null, layers: [] },
 ];
 
-// Problems per view: pages of PROBLEM_PAGE, at most PROBLEM_CAP in all.
-const PROBLEM_PAGE = 1000;
-const PROBLEM_CAP = 2000;
-
 const $ = (sel) => document.querySelector(sel);
+
+// The filter bar comes first: the problem tiles' URL carries its query.
+const filters = mountFilters($('#filters'), {
+  onChange: () => setProblemTiles(),
+  bbox: () => {
+    const v = map.getBounds();
+    return [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()].map((n) => n.toFixed(5)).join(',');
+  },
+});
+
+// problemQuery is the filter bar's query as the problem tiles take it:
+// "overdue" becomes due_before the current minute, so that a tile's URL
+// says all it depends on.
+function problemQuery() {
+  const q = filters.params();
+  if (q.get('overdue') === 'true') {
+    q.delete('overdue');
+    q.set('status', 'dispatched,in_progress');
+    const now = new Date();
+    now.setSeconds(0, 0);
+    q.set('due_before', now.toISOString());
+  }
+  return q.toString();
+}
 
 const map = new maplibregl.Map({
   container: 'map',
-  style: style(),
+  style: style(problemQuery()),
   center: START.center,
   zoom: START.zoom,
   minZoom: 5,
@@ -176,7 +188,7 @@ function buildSwitcher() {
   }
   fieldset.addEventListener('change', (e) => {
     applyVisibility();
-    refreshBboxLayers();
+    tileStates();
     if (e.target.value === 'vacancy') loadVacancies();
   });
   const marks = () => {
@@ -201,149 +213,75 @@ function reportLoadErrors(failures) {
   panel.open(h('h2', { id: 'panel-title' }, '加载失败 Loading failed'), failures.map(([w, e]) => problemBox(e, w)));
 }
 
-function setArea(level, fc) {
-  const labels = prepare(fc); // before setData: it adds the fill colours
-  map.getSource(`area-${level}`).setData(fc);
-  map.getSource(`label-${level}`).setData(labels);
-  counts[level] = fc.features.length;
-  renderStatus();
-}
-
-async function loadWhole(level) {
-  loading.add(level);
-  renderStatus();
-  try {
-    const fc = await getFeatures(`${API}areas?level=${level}`);
-    setArea(level, fc);
-    return fc;
-  } finally {
-    loading.delete(level);
-    renderStatus();
-  }
-}
-
-// BboxLayer keeps one source filled with the features around the view.
-// maxPages caps the pages followed; when more remain (fc.truncated) the box
-// is not kept, so that the next move fetches again.
-class BboxLayer {
-  constructor(key, name, minzoom, url, apply, { maxPages = 200 } = {}) {
-    Object.assign(this, { key, name, minzoom, url, apply, maxPages, box: null, ctrl: null });
-  }
-
-  state(s) {
-    document.body.dataset[`${this.key}s`] = s;
-  }
-
-  // reload drops what is loaded, so that the next refresh fetches anew.
-  reload() {
-    this.box = null;
-    this.refresh();
-  }
-
-  refresh() {
-    if (!switchOn(this.key) || map.getZoom() < this.minzoom) {
-      if (!this.ctrl) this.state(this.box ? 'loaded' : 'off');
-      return;
-    }
-    const v = map.getBounds();
-    const view = [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()];
-    if (this.box && contains(this.box, view)) return;
-    const dx = (view[2] - view[0]) / 2;
-    const dy = (view[3] - view[1]) / 2;
-    const box = [
-      Math.max(-180, view[0] - dx), Math.max(-90, view[1] - dy),
-      Math.min(180, view[2] + dx), Math.min(90, view[3] + dy),
-    ].map((n) => Number(n.toFixed(5)));
-    if (this.ctrl) this.ctrl.abort();
-    const ctrl = new AbortController();
-    this.ctrl = ctrl;
-    loading.add(this.key);
-    this.state('loading');
-    renderStatus();
-    getFeatures(this.url(box.join(',')), ctrl.signal, { maxPages: this.maxPages })
-      .then((fc) => {
-        if (this.ctrl !== ctrl) return;
-        this.box = fc.truncated ? null : box;
-        this.apply(fc);
-        counts[this.key] = fc.features.length;
-        if (lastError && lastError.startsWith(this.name)) lastError = null;
-        this.state('loaded');
-      })
-      .catch((err) => {
-        if (err.name === 'AbortError' || this.ctrl !== ctrl) return;
-        this.state('error');
-        reportLoadErrors([[this.name, err]]);
-      })
-      .finally(() => {
-        if (this.ctrl !== ctrl) return;
-        this.ctrl = null;
-        loading.delete(this.key);
-        renderStatus();
-      });
-  }
-}
-
-function contains(outer, inner) {
-  return outer[0] <= inner[0] && outer[1] <= inner[1] && outer[2] >= inner[2] && outer[3] >= inner[3];
-}
-
-const bboxLayers = [
-  new BboxLayer('grid', '网格 Grids', AREAS.find((a) => a.level === 'grid').minzoom,
-    (bbox) => `${API}areas?level=grid&bbox=${bbox}`, (fc) => setArea('grid', fc)),
-  new BboxLayer('street', '道路 Streets', STREETS.minzoom,
-    (bbox) => `${API}streets?bbox=${bbox}`, (fc) => map.getSource('street').setData(fc)),
-  new BboxLayer('frontage', '门前五包 Frontages', FRONTAGES.minzoom,
-    (bbox) => `${API}frontages?bbox=${bbox}`, (fc) => map.getSource('frontage').setData(prepareFrontages(fc))),
+// The tile layers whose loading the page reports in <body data-…>:
+// off (switched off or out of their zooms), loading, loaded or error.
+const TILED = [
+  { key: 'grid', source: 'area-grid', minzoom: AREAS.find((a) => a.level === 'grid').minzoom },
+  { key: 'street', source: 'street', minzoom: STREETS.minzoom },
+  { key: 'frontage', source: 'frontage', minzoom: FRONTAGES.minzoom },
+  { key: 'problem', source: 'problem', minzoom: PROBLEMS.minzoom },
 ];
-const frontageLayer = bboxLayers.find((l) => l.key === 'frontage');
+const tileErrors = new Set();
+
+function tileStates() {
+  for (const t of TILED) {
+    let s = 'loading';
+    if (!switchOn(t.key) || map.getZoom() < t.minzoom) s = 'off';
+    else if (tileErrors.has(t.source)) s = 'error';
+    else if (map.getSource(t.source) && map.isSourceLoaded(t.source)) s = 'loaded';
+    document.body.dataset[`${t.key}s`] = s;
+    if (s === 'loading') loading.add(t.key);
+    else loading.delete(t.key);
+  }
+  renderStatus();
+}
+
+// countProblems sums what the problem layers draw in the view: cells carry
+// their counts (a problem is in one cell of one tile), points are counted
+// once however many tiles hold them in their buffers.
+function countProblems() {
+  if (!switchOn('problem')) return;
+  const ids = new Set();
+  let n = 0;
+  for (const f of map.queryRenderedFeatures({ layers: ['problem-cluster', 'problem-point'] })) {
+    if (f.properties.cell) n += Number(f.properties.count) || 0;
+    else if (!ids.has(f.properties.id)) {
+      ids.add(f.properties.id);
+      n++;
+    }
+  }
+  counts.problem = n;
+  filters.shown(n, false);
+}
 
 // ---------------------------------------------------------------- problems
 
-const filters = mountFilters($('#filters'), {
-  onChange: () => problemLayer.reload(),
-  bbox: () => {
-    const v = map.getBounds();
-    return [v.getWest(), v.getSouth(), v.getEast(), v.getNorth()].map((n) => n.toFixed(5)).join(',');
-  },
-});
-
-let problemData = { type: 'FeatureCollection', features: [] };
-
-function setProblems(fc) {
-  problemData = fc;
-  map.getSource('problem').setData(fc);
-  counts.problem = fc.features.length;
-  renderStatus();
+// setProblemTiles points the problem layer at the filter bar's query and
+// asks for its tiles again (unchanged ones come back as 304s).
+function setProblemTiles() {
+  tileErrors.delete('problem');
+  map.getSource('problem').setTiles([tileURL('problems', problemQuery())]);
 }
 
-const problemLayer = new BboxLayer('problem', '问题 Problems', PROBLEMS.minzoom,
-  (bbox) => {
-    const q = filters.params();
-    q.set('bbox', bbox);
-    q.set('limit', String(PROBLEM_PAGE));
-    return `${API}problems?${q}`;
-  },
-  (fc) => {
-    setProblems(prepareProblems(fc));
-    filters.shown(fc.features.length, Boolean(fc.truncated));
-  },
-  { maxPages: PROBLEM_CAP / PROBLEM_PAGE });
-bboxLayers.push(problemLayer);
+// reloadTiles asks for a tile source's tiles again.
+function reloadTiles(id) {
+  const src = map.getSource(id);
+  if (src && src.tiles) src.setTiles([...src.tiles]);
+}
 
-// A problem reported or changed anywhere on the page: a new one is drawn at
-// once, then the layer (its colours, its status) is fetched anew.
+// The problem colours follow the clock: deadlines pass without a write.
+function repaintProblems() {
+  for (const [layer, paint] of Object.entries(problemPaint(Math.floor(Date.now() / 1000)))) {
+    for (const [k, v] of Object.entries(paint)) map.setPaintProperty(layer, k, v);
+  }
+}
+
+// A problem reported or changed anywhere on the page: the problem tiles are
+// asked for again (the write is on disk, so they hold it).
 window.addEventListener(PROBLEMS_EVENT, (e) => {
   const x = e.detail || {};
-  if (x.created && x.problem && x.problem.id) {
-    const p = x.problem;
-    const [f] = prepareProblems({
-      type: 'FeatureCollection',
-      features: [{ type: 'Feature', id: p.id, properties: { ...p }, geometry: { type: 'Point', coordinates: [p.lon, p.lat] } }],
-    }).features;
-    setProblems({ type: 'FeatureCollection', features: [f, ...problemData.features.filter((g) => g.id !== p.id)] });
-    if (mode() === 'report') setMode(null);
-  }
-  problemLayer.reload();
+  if (x.created && mode() === 'report') setMode(null);
+  setProblemTiles();
 });
 
 // ---------------------------------------------------------------- vacancies
@@ -389,7 +327,7 @@ async function loadVacancies() {
 window.addEventListener(DUTIES_EVENT, (e) => {
   const target = (e.detail && e.detail.target) || '';
   if (switchOn('vacancy') && /^(area|street):/.test(target)) loadVacancies();
-  if (target.startsWith('frontage:')) frontageLayer.reload();
+  if (target.startsWith('frontage:')) reloadTiles('frontage');
 });
 
 // ---------------------------------------------------------------- tools: categories and chain mode
@@ -502,10 +440,6 @@ function buildTools() {
   $('#rechecks-toggle').addEventListener('click', () => rechecks.show(!rechecks.shown()));
 }
 
-function refreshBboxLayers() {
-  for (const l of bboxLayers) l.refresh();
-}
-
 // ---------------------------------------------------------------- clicks
 
 const shown = (ids) => ids.filter((id) => map.getLayoutProperty(id, 'visibility') !== 'none');
@@ -528,14 +462,15 @@ function problemAt(point) {
   return hits.find((f) => f.layer.id === 'problem-point') || hits[0] || null;
 }
 
-// openProblemHit opens a problem, or zooms into a cluster until it splits.
+// openProblemHit opens a problem (a point, or a cell of one), or zooms
+// into a cell of several: two levels, up to where problems are points.
 async function openProblemHit(f) {
-  if (f.layer.id === 'problem-point') {
-    panel.problem(Number(f.properties.id ?? f.id));
+  if (f.layer.id === 'problem-point' || (f.properties.id !== undefined && Number(f.properties.count) === 1)) {
+    panel.problem(Number(f.properties.id));
     return;
   }
-  const zoom = await map.getSource('problem').getClusterExpansionZoom(f.properties.cluster_id);
-  map.easeTo({ center: f.geometry.coordinates, zoom: Math.min(zoom, map.getMaxZoom()), duration: 400 });
+  const z = map.getZoom();
+  map.easeTo({ center: f.geometry.coordinates, zoom: Math.min(Math.max(z + 2, Math.min(z + 4, PROBLEMS.points)), map.getMaxZoom()), duration: 400 });
 }
 
 // plain copies a rendered feature into GeoJSON for the selection source.
@@ -570,7 +505,7 @@ function onMapClick(e) {
   const near = [[x - STREET_SLOP, y - STREET_SLOP], [x + STREET_SLOP, y + STREET_SLOP]];
   const unit = map.queryRenderedFeatures(near, { layers: shown(UNIT_LAYERS) })[0];
   if (unit) {
-    panel.select(`frontage:${unit.properties._id}`, { lngLat: e.lngLat, feature: plain(unit) });
+    panel.select(`frontage:${unit.properties.id}`, { lngLat: e.lngLat, feature: plain(unit) });
     return;
   }
   const street = map.queryRenderedFeatures(near, { layers: shown(['street-line']) })[0];
@@ -580,7 +515,7 @@ function onMapClick(e) {
   }
   const zone = map.queryRenderedFeatures(e.point, { layers: shown(['frontage-zone-fill']) })[0];
   if (zone) {
-    panel.select(`frontage:${zone.properties._id}`, { lngLat: e.lngLat, feature: plain(zone) });
+    panel.select(`frontage:${zone.properties.id}`, { lngLat: e.lngLat, feature: plain(zone) });
     return;
   }
   const hits = map.queryRenderedFeatures(e.point, { layers: clickable() });
@@ -606,6 +541,7 @@ function overClickable(point) {
 // ---------------------------------------------------------------- start-up
 
 map.on('error', (e) => {
+  if (e.sourceId) tileErrors.add(e.sourceId);
   const msg = (e.error && e.error.message) || String(e.error || e);
   console.error('gridkeeper: map error:', msg); // eslint-disable-line no-console
   lastError = msg;
@@ -626,29 +562,36 @@ const ready = new Promise((resolve, reject) => {
         if (mode()) return; // crosshair
         map.getCanvas().style.cursor = overClickable(e.point) ? 'pointer' : '';
       });
-      map.on('moveend', refreshBboxLayers);
+      map.on('data', (e) => { if (e.dataType === 'source') tileStates(); });
+      map.on('zoomend', tileStates);
+      map.on('idle', () => {
+        tileStates();
+        countProblems();
+      });
+      repaintProblems();
+      setInterval(repaintProblems, 60_000);
       // Heat and hotspot layers (heat.js): after the handlers above, so that
       // its pointer cursor over a cell wins.
       heat = mountHeat(map, {
         box: $('#heat-tool'), categorySelect: $('#category'), panel, openProblem: (id) => panel.problem(id, { fly: true }),
       });
 
-      const whole = AREAS.filter((a) => a.load === 'whole');
-      const results = await Promise.allSettled(whole.map((a) => loadWhole(a.level)));
-      const failed = results.map((r, i) => [whole[i], r.reason]).filter((x) => x[1]);
-      if (failed.length) reportLoadErrors(failed.map(([a, err]) => [a.name, err]));
-      // Fit the city to its districts; whatever did load is shown even when a level failed.
-      const d = results[whole.findIndex((a) => a.level === 'district')];
-      const b = (d.status === 'fulfilled' ? d.value.features : [])
-        .map((f) => bboxOf(f.geometry)).filter(Boolean)
-        .reduce((acc, x) => [Math.min(acc[0], x[0]), Math.min(acc[1], x[1]), Math.max(acc[2], x[2]), Math.max(acc[3], x[3])],
-          [Infinity, Infinity, -Infinity, -Infinity]);
+      // Fit the city: the districts' TileJSON has the extent of the data
+      // (and no centre when nothing is loaded).
+      let doc = null;
+      try {
+        doc = await getJSON(new URL('tiles/districts.json', document.baseURI).href);
+      } catch (err) {
+        reportLoadErrors([['区县 Districts', err]]);
+        throw err;
+      }
       // Clear of the filter bar along the top.
-      if (b[0] <= b[2]) map.fitBounds(b, { padding: { top: 30 + $('#filters').offsetHeight, bottom: 40, left: 40, right: 40 }, duration: 0 });
-      else if (!failed.length) lastError = '尚无区划数据 No areas loaded';
-      refreshBboxLayers();
+      if (doc.center) {
+        const b = doc.bounds;
+        map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: { top: 30 + $('#filters').offsetHeight, bottom: 40, left: 40, right: 40 }, duration: 0 });
+      } else lastError = '尚无区划数据 No areas loaded';
+      tileStates();
       renderStatus();
-      if (failed.length) throw failed[0][1];
       // Ready once the loaded levels have been drawn, so that a click can hit them.
       await new Promise((r) => map.once('idle', r));
       document.body.dataset.state = 'ready';
@@ -661,6 +604,14 @@ const ready = new Promise((resolve, reject) => {
 });
 ready.catch(() => {}); // reported in the panel; keep it from being an unhandled rejection
 
-for (const l of bboxLayers) l.state('off');
+for (const t of TILED) document.body.dataset[`${t.key}s`] = 'off';
 document.body.dataset.vacancies = 'off';
-window.gridkeeper = { map, ready, select: (code, options) => panel.select(code, options) };
+window.gridkeeper = {
+  map, ready, select: (code, options) => panel.select(code, options),
+  // problems: the problem points in the loaded tiles (those of several
+  // tiles' buffers once each).
+  problems: () => [...new Map(map.querySourceFeatures('problem', { sourceLayer: 'problems', filter: ['!=', ['get', 'cell'], true] })
+    .map((f) => [f.properties.id, f])).values()],
+  // kindOf: the colour key the map gives a rendered problem point now.
+  kindOf: (props) => problemKindOf(props, Date.now() / 1000),
+};

@@ -3,8 +3,6 @@
 // browser's own fonts (TinySDF): Chinese, Latin and digits alike, and there
 // are no glyph files to serve.
 
-import { interiorPoint } from './geometry.js';
-
 // Label font: the browser picks the first one installed.
 const FONT = ['Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Microsoft YaHei', 'PingFang SC', 'sans-serif'];
 
@@ -18,14 +16,14 @@ export const LEVEL_NAMES = {
 
 // The area levels, coarse to fine. `name`: in the layer switcher; `minzoom`:
 // where the level appears; `fade`: the zooms over which its fill fades out as
-// the finer level takes over; `label`: the zoom range of its names; `load`:
-// whole city once, or by bbox (see app.js); `line`, `width`, `text`: outline
-// colour and width, label size.
+// the finer level takes over; `label`: the zoom range of its names; `line`,
+// `width`, `text`: outline colour and width, label size. Every level comes
+// as vector tiles (TILE_SOURCES).
 export const AREAS = [
-  { level: 'district', name: '区县 Districts', minzoom: 0, fade: [10, 11.5], label: [0, 11.5], load: 'whole', line: '#5b21b6', width: 2.6, text: 16 },
-  { level: 'subdistrict', name: '街道 Subdistricts', minzoom: 10, fade: [11.5, 13], label: [10.5, 13], load: 'whole', line: '#0f766e', width: 1.8, text: 14 },
-  { level: 'community', name: '社区 Communities', minzoom: 11.5, fade: [13, 14.5], label: [12.5, 14.5], load: 'whole', line: '#b45309', width: 1.3, text: 13 },
-  { level: 'grid', name: '网格 Grids', minzoom: 13, fade: null, label: [14.5, 24], load: 'bbox', line: '#1d4ed8', width: 0.9, text: 12 },
+  { level: 'district', name: '区县 Districts', minzoom: 0, fade: [10, 11.5], label: [0, 11.5], line: '#5b21b6', width: 2.6, text: 16 },
+  { level: 'subdistrict', name: '街道 Subdistricts', minzoom: 10, fade: [11.5, 13], label: [10.5, 13], line: '#0f766e', width: 1.8, text: 14 },
+  { level: 'community', name: '社区 Communities', minzoom: 11.5, fade: [13, 14.5], label: [12.5, 14.5], line: '#b45309', width: 1.3, text: 13 },
+  { level: 'grid', name: '网格 Grids', minzoom: 13, fade: null, label: [14.5, 24], line: '#1d4ed8', width: 0.9, text: 12 },
 ];
 export const STREETS = { minzoom: 12, label: 14, line: '#78716c' };
 // Vacancies (GET /qa): grids without an officer in red, streets without a
@@ -35,13 +33,13 @@ export const VACANCIES = { minzoom: 0, line: '#dc2626' };
 // with no owner is amber, with an owner green.
 export const FRONTAGES = { minzoom: 16, label: 17, owned: '#059669', unowned: '#d97706', unit: '#0f766e' };
 
-// Problems (GET /problems): points coloured by what they need (the
-// deadline light while a handler has them), clustered up to `cluster` zoom;
-// a cluster is red when it holds an overdue problem, yellow when one is
-// nearly due. `kinds` is also the legend, in its order.
+// Problems (vector tiles /tiles/problems): points coloured by what they
+// need (the deadline light while a handler has them) from zoom `points`
+// on, cells with their counts below it; a cell is red when it holds an
+// overdue problem. `kinds` is also the legend, in its order.
 export const PROBLEMS = {
   minzoom: 0,
-  cluster: 13,
+  points: 14,
   kinds: [
     { key: 'green', name: ['正常', 'On time'], colour: '#16a34a' },
     { key: 'yellow', name: ['临期', 'Nearly due'], colour: '#eab308' },
@@ -64,25 +62,6 @@ export function problemKind(p) {
   }
 }
 
-// The properties the map keeps of a problem: enough to style, label and
-// open it (the panel fetches the rest).
-const PROBLEM_KEEP = ['id', 'number', 'category', 'category_name', 'status', 'light', 'overdue', 'grid', 'due_at'];
-
-// prepareProblems slims each problem feature to what the map needs and adds
-// its colour key `_kind`.
-export function prepareProblems(fc) {
-  for (const f of fc.features) {
-    const p = f.properties || {};
-    const slim = {};
-    for (const k of PROBLEM_KEEP) if (p[k] !== undefined && p[k] !== null) slim[k] = p[k];
-    slim.id = p.id ?? f.id;
-    slim._kind = problemKind(p);
-    f.properties = slim;
-    f.id = slim.id;
-  }
-  return fc;
-}
-
 // prepareVacancies flattens each finding's codes into `code` (MapLibre
 // hands arrays back from queries as JSON text).
 export function prepareVacancies(fc) {
@@ -94,48 +73,62 @@ export function prepareVacancies(fc) {
   return fc;
 }
 
-// prepareFrontages flattens owner, street and id into plain properties for
-// styling and queries.
-export function prepareFrontages(fc) {
-  for (const f of fc.features) {
-    const p = f.properties = f.properties || {};
-    const owner = p.owner && typeof p.owner === 'object' ? p.owner : null;
-    p._owned = Boolean(owner);
-    p._owner = owner ? owner.name || '' : '';
-    p._id = String(p.frontage_id ?? f.id ?? '');
-    p._street = p.street_name || p.street || '';
-  }
-  return fc;
-}
-
-// Soft fills; neighbours (consecutive numbers) get different colours.
+// Soft fills; neighbours (consecutive numbers) get different colours: a
+// code's last three digits modulo the palette's length (8 divides 1000, so
+// the code itself modulo 8), worked out by the style.
 const PALETTE = ['#fde68a', '#bfdbfe', '#bbf7d0', '#fecaca', '#ddd6fe', '#fed7aa', '#a5f3fc', '#f5d0fe'];
+const FILL = ['at', ['%', ['to-number', ['get', 'code'], 0], PALETTE.length], ['literal', PALETTE]];
 
-function colourFor(code) {
-  const n = Number(String(code).slice(-3));
-  if (Number.isFinite(n)) return PALETTE[n % PALETTE.length];
-  let h = 0;
-  for (const ch of String(code)) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length];
+// tileURL is the URL template of a tile layer served by Gridkeeper
+// (absolute: MapLibre's workers fetch it), with the query q.
+export function tileURL(layer, q = '') {
+  const base = new URL('tiles/', document.baseURI).href;
+  return `${base}${layer}/{z}/{x}/{y}.mvt${q ? `?${q}` : ''}`;
 }
 
-// prepare gives each area its fill colour and returns its label points.
-export function prepare(fc) {
-  const labels = [];
-  for (const f of fc.features) {
-    f.properties = f.properties || {};
-    f.properties._fill = colourFor(f.properties.code ?? f.id);
-    const p = interiorPoint(f.geometry);
-    if (p) {
-      labels.push({
-        type: 'Feature',
-        properties: { code: f.properties.code, name: f.properties.name || '' },
-        geometry: { type: 'Point', coordinates: p },
-      });
-    }
-  }
-  return { type: 'FeatureCollection', features: labels };
+// The problem layer's colours from the clock: a point carries its status
+// and deadlines (due; warn: when it turns yellow) as epoch seconds, so
+// that the tile does not change as time passes; app.js sets `now` again
+// every minute. problemKindExpr(now) is problemKind as a style expression.
+export function problemKindExpr(now) {
+  const withHandler = ['in', ['get', 'status'], ['literal', ['dispatched', 'in_progress']]];
+  return ['case',
+    ['all', withHandler, ['has', 'due'], ['<=', ['get', 'due'], now]], 'red',
+    ['all', withHandler, ['has', 'warn'], ['<=', ['get', 'warn'], now]], 'yellow',
+    withHandler, 'green',
+    ['in', ['get', 'status'], ['literal', ['closed', 'void', 'merged']]], 'done',
+    ['==', ['get', 'status'], 'resolved'], 'resolved',
+    'waiting'];
 }
+
+// problemKindOf is the colour key of a tile's problem point at epoch
+// second now (what problemKindExpr computes).
+export function problemKindOf(p, now) {
+  const withHandler = p.status === 'dispatched' || p.status === 'in_progress';
+  if (withHandler && p.due !== undefined && p.due <= now) return 'red';
+  if (withHandler && p.warn !== undefined && p.warn <= now) return 'yellow';
+  return problemKind({ status: p.status });
+}
+
+// problemPaint is the paint of the problem layers at epoch second now.
+export function problemPaint(now) {
+  const overdue = ['all', ['has', 'due'], ['<=', ['get', 'due'], now]];
+  return {
+    'problem-point': {
+      'circle-color': ['match', problemKindExpr(now), ...PROBLEMS.kinds.flatMap((k) => [k.key, k.colour]), PROBLEMS.cluster_colour],
+      'circle-stroke-color': ['case', overdue, '#7f1d1d', '#ffffff'],
+    },
+    // A cell is red when one of its problems is past its deadline.
+    'problem-cluster': { 'circle-color': ['case', overdue, kindColour('red'), PROBLEMS.cluster_colour] },
+  };
+}
+
+// The vector tile sources (internal/tiles): areas, streets and frontages
+// through their TileJSON; problems by URL, since their filters are in it.
+export const TILE_SOURCES = {
+  district: 'districts', subdistrict: 'subdistricts', community: 'communities', grid: 'grids',
+  street: 'streets', frontage: 'frontages', problem: 'problems',
+};
 
 function kindColour(key) {
   return PROBLEMS.kinds.find((k) => k.key === key).colour;
@@ -143,25 +136,19 @@ function kindColour(key) {
 
 export const EMPTY = { type: 'FeatureCollection', features: [] };
 
-export function style() {
+// style is the map's style; problemQuery: the problem layer's filter.
+export function style(problemQuery = '') {
+  const tilejson = (name) => ({ type: 'vector', url: new URL(`tiles/${name}.json`, document.baseURI).href });
   const sources = {
-    street: { type: 'geojson', data: EMPTY },
     selection: { type: 'geojson', data: EMPTY },
     vacancy: { type: 'geojson', data: EMPTY },
-    frontage: { type: 'geojson', data: EMPTY },
     point: { type: 'geojson', data: EMPTY },
-    problem: {
-      type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: PROBLEMS.cluster, clusterRadius: 40,
-      clusterProperties: {
-        red: ['+', ['case', ['==', ['get', '_kind'], 'red'], 1, 0]],
-        yellow: ['+', ['case', ['==', ['get', '_kind'], 'yellow'], 1, 0]],
-      },
-    },
+    street: tilejson('streets'),
+    frontage: tilejson('frontages'),
+    problem: { type: 'vector', tiles: [tileURL('problems', problemQuery)], minzoom: 0, maxzoom: 18 },
   };
-  for (const a of AREAS) {
-    sources[`area-${a.level}`] = { type: 'geojson', data: EMPTY };
-    sources[`label-${a.level}`] = { type: 'geojson', data: EMPTY };
-  }
+  for (const a of AREAS) sources[`area-${a.level}`] = tilejson(TILE_SOURCES[a.level]);
+  const paint = problemPaint(Math.floor(Date.now() / 1000));
   const halo = { 'text-halo-color': '#ffffff', 'text-halo-width': 1.6 };
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#eef1ea' } }];
   for (const a of AREAS) {
@@ -169,12 +156,12 @@ export function style() {
       ? ['interpolate', ['linear'], ['zoom'], a.fade[0], 0.45, a.fade[1], 0.06]
       : 0.5;
     layers.push({
-      id: `${a.level}-fill`, type: 'fill', source: `area-${a.level}`, minzoom: a.minzoom,
-      paint: { 'fill-color': ['get', '_fill'], 'fill-opacity': opacity },
+      id: `${a.level}-fill`, type: 'fill', source: `area-${a.level}`, 'source-layer': TILE_SOURCES[a.level], minzoom: a.minzoom,
+      paint: { 'fill-color': FILL, 'fill-opacity': opacity },
     });
   }
   layers.push({
-    id: 'street-line', type: 'line', source: 'street', minzoom: STREETS.minzoom,
+    id: 'street-line', type: 'line', source: 'street', 'source-layer': 'streets', minzoom: STREETS.minzoom,
     layout: { 'line-cap': 'round', 'line-join': 'round' },
     paint: {
       'line-color': STREETS.line,
@@ -190,7 +177,7 @@ export function style() {
   // Outlines: finest first, so that coarser boundaries are drawn on top.
   for (const a of [...AREAS].reverse()) {
     layers.push({
-      id: `${a.level}-line`, type: 'line', source: `area-${a.level}`, minzoom: a.minzoom,
+      id: `${a.level}-line`, type: 'line', source: `area-${a.level}`, 'source-layer': TILE_SOURCES[a.level], minzoom: a.minzoom,
       layout: { 'line-join': 'round' },
       paint: {
         'line-color': a.line,
@@ -216,23 +203,21 @@ export function style() {
       },
     },
     {
-      id: 'frontage-zone-fill', type: 'fill', source: 'frontage', minzoom: FRONTAGES.minzoom,
-      filter: ['==', ['get', 'kind'], 'zone'],
-      paint: { 'fill-color': ['case', ['get', '_owned'], FRONTAGES.owned, FRONTAGES.unowned], 'fill-opacity': 0.28 },
+      id: 'frontage-zone-fill', type: 'fill', source: 'frontage', 'source-layer': 'frontage_zones', minzoom: FRONTAGES.minzoom,
+      paint: { 'fill-color': ['case', ['get', 'owned'], FRONTAGES.owned, FRONTAGES.unowned], 'fill-opacity': 0.28 },
     },
     {
-      id: 'frontage-zone-line', type: 'line', source: 'frontage', minzoom: FRONTAGES.minzoom,
-      filter: ['==', ['get', 'kind'], 'zone'],
-      paint: { 'line-color': ['case', ['get', '_owned'], FRONTAGES.owned, FRONTAGES.unowned], 'line-width': 1, 'line-dasharray': [3, 2] },
+      id: 'frontage-zone-line', type: 'line', source: 'frontage', 'source-layer': 'frontage_zones', minzoom: FRONTAGES.minzoom,
+      paint: { 'line-color': ['case', ['get', 'owned'], FRONTAGES.owned, FRONTAGES.unowned], 'line-width': 1, 'line-dasharray': [3, 2] },
     },
     {
-      id: 'frontage-unit-fill', type: 'fill', source: 'frontage', minzoom: FRONTAGES.minzoom,
-      filter: ['all', ['==', ['get', 'kind'], 'unit'], ['==', ['geometry-type'], 'Polygon']],
+      id: 'frontage-unit-fill', type: 'fill', source: 'frontage', 'source-layer': 'frontages', minzoom: FRONTAGES.minzoom,
+      filter: ['==', ['geometry-type'], 'Polygon'],
       paint: { 'fill-color': FRONTAGES.unit, 'fill-opacity': 0.55, 'fill-outline-color': '#134e4a' },
     },
     {
-      id: 'frontage-unit-point', type: 'circle', source: 'frontage', minzoom: FRONTAGES.minzoom,
-      filter: ['all', ['==', ['get', 'kind'], 'unit'], ['==', ['geometry-type'], 'Point']],
+      id: 'frontage-unit-point', type: 'circle', source: 'frontage', 'source-layer': 'frontages', minzoom: FRONTAGES.minzoom,
+      filter: ['==', ['geometry-type'], 'Point'],
       paint: {
         'circle-color': FRONTAGES.unit, 'circle-radius': ['interpolate', ['linear'], ['zoom'], 16, 4, 19, 8],
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1.5,
@@ -241,7 +226,7 @@ export function style() {
     { id: 'selection-fill', type: 'fill', source: 'selection', paint: { 'fill-color': '#f97316', 'fill-opacity': 0.25 } },
     { id: 'selection-line', type: 'line', source: 'selection', paint: { 'line-color': '#c2410c', 'line-width': 3 } },
     {
-      id: 'street-label', type: 'symbol', source: 'street', minzoom: STREETS.label,
+      id: 'street-label', type: 'symbol', source: 'street', 'source-layer': 'streets', minzoom: STREETS.label,
       layout: {
         'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': FONT,
         'text-size': 12, 'text-padding': 8, 'symbol-spacing': 300,
@@ -252,7 +237,7 @@ export function style() {
   // Labels: coarse levels last, so they are placed first when labels collide.
   for (const a of [...AREAS].reverse()) {
     layers.push({
-      id: `${a.level}-label`, type: 'symbol', source: `label-${a.level}`,
+      id: `${a.level}-label`, type: 'symbol', source: `area-${a.level}`, 'source-layer': TILE_SOURCES[a.level],
       minzoom: Math.max(a.minzoom, a.label[0]), maxzoom: a.label[1],
       layout: {
         'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': a.text,
@@ -263,8 +248,7 @@ export function style() {
   }
   layers.push(
     {
-      id: 'frontage-label', type: 'symbol', source: 'frontage', minzoom: FRONTAGES.label,
-      filter: ['==', ['get', 'kind'], 'unit'],
+      id: 'frontage-label', type: 'symbol', source: 'frontage', 'source-layer': 'frontages', minzoom: FRONTAGES.label,
       layout: {
         'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-max-width': 7,
         'text-offset': [0, 1.1], 'text-anchor': 'top', 'text-optional': true,
@@ -272,29 +256,32 @@ export function style() {
       paint: { 'text-color': '#134e4a', ...halo },
     },
     {
-      id: 'problem-cluster', type: 'circle', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['has', 'point_count'],
+      // Below zoom 14 the tiles hold cells: a point per non-empty cell with
+      // its problems' count (and the id of a lone one).
+      id: 'problem-cluster', type: 'circle', source: 'problem', 'source-layer': 'problems', minzoom: PROBLEMS.minzoom,
+      filter: ['==', ['get', 'cell'], true],
       paint: {
-        'circle-color': ['case', ['>', ['get', 'red'], 0], kindColour('red'), ['>', ['get', 'yellow'], 0], kindColour('yellow'), PROBLEMS.cluster_colour],
+        ...paint['problem-cluster'],
         'circle-opacity': 0.85,
-        'circle-radius': ['step', ['get', 'point_count'], 11, 10, 14, 100, 18, 1000, 23],
+        'circle-radius': ['step', ['get', 'count'], 7, 2, 11, 10, 14, 100, 18, 1000, 23],
         'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2,
       },
     },
     {
-      id: 'problem-cluster-count', type: 'symbol', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['has', 'point_count'],
+      id: 'problem-cluster-count', type: 'symbol', source: 'problem', 'source-layer': 'problems', minzoom: PROBLEMS.minzoom,
+      filter: ['all', ['==', ['get', 'cell'], true], ['>', ['get', 'count'], 1]],
       layout: {
-        'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT, 'text-size': 12,
+        'text-field': ['to-string', ['get', 'count']], 'text-font': FONT, 'text-size': 12,
         'text-allow-overlap': true, 'text-ignore-placement': true,
       },
-      // Dark figures on yellow, white on red and slate.
-      paint: { 'text-color': ['case', ['all', ['==', ['get', 'red'], 0], ['>', ['get', 'yellow'], 0]], '#422006', '#ffffff'] },
+      paint: { 'text-color': '#ffffff' },
     },
     {
-      id: 'problem-point', type: 'circle', source: 'problem', minzoom: PROBLEMS.minzoom, filter: ['!', ['has', 'point_count']],
+      id: 'problem-point', type: 'circle', source: 'problem', 'source-layer': 'problems', minzoom: PROBLEMS.minzoom,
+      filter: ['!=', ['get', 'cell'], true],
       paint: {
-        'circle-color': ['match', ['get', '_kind'], ...PROBLEMS.kinds.flatMap((k) => [k.key, k.colour]), PROBLEMS.cluster_colour],
+        ...paint['problem-point'],
         'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 4, 15, 6, 18, 9],
-        'circle-stroke-color': ['case', ['==', ['get', 'overdue'], true], '#7f1d1d', '#ffffff'],
         'circle-stroke-width': 1.5,
       },
     },

@@ -108,11 +108,12 @@ export class Panel {
   // the map holds (they may be cut at tile edges: all pieces are kept).
   drawn(kind, key) {
     const source = kind === 'street' ? 'street' : 'frontage';
+    const sourceLayer = kind === 'street' ? 'streets' : 'frontages';
     const filter = kind === 'street'
       ? ['==', ['get', 'code'], key]
-      : ['all', ['==', ['to-string', ['get', 'frontage_id']], key], ['==', ['get', 'kind'], 'unit']];
+      : ['==', ['to-string', ['get', 'id']], key];
     if (!this.map.getSource(source)) return null;
-    const features = this.map.querySourceFeatures(source, { filter });
+    const features = this.map.querySourceFeatures(source, { sourceLayer, filter });
     return features.length ? { type: 'FeatureCollection', features: features.map((f) => ({ type: 'Feature', properties: {}, geometry: f.geometry })) } : null;
   }
 

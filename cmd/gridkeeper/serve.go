@@ -16,7 +16,9 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
@@ -31,8 +33,15 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flags("serve", &cfg)
 	cfg.RegisterServe(fs)
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	sampleProblems := fs.Int("sample-problems", envInt("GRIDKEEPER_SAMPLE_PROBLEMS", 100000),
+		"with -sample: hotline tickets of the last year to generate and import when the sample city is first loaded; 0 skips (env GRIDKEEPER_SAMPLE_PROBLEMS)")
+	maxExtension := fs.Int("max-extension-days", envInt("GRIDKEEPER_MAX_EXTENSION_DAYS", problem.DefaultMaxExtensionDays),
+		"extend: the latest new deadline, in working days after today (env GRIDKEEPER_MAX_EXTENSION_DAYS)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *maxExtension < 1 {
+		return fmt.Errorf("-max-extension-days: want at least 1, got %d", *maxExtension)
 	}
 	setupLog(&cfg)
 
@@ -74,6 +83,11 @@ func runServe(ctx context.Context, args []string) error {
 			return err
 		}
 		slog.Info("sample city", "loaded", loaded)
+		if loaded && *sampleProblems > 0 {
+			if _, err := history.Load(ctx, pool, *sampleProblems, os.Stderr); err != nil {
+				return err
+			}
+		}
 	}
 	if t.Cluster != nil {
 		if err := devToken(ctx, pool); err != nil {
@@ -82,7 +96,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights, Control: control})
+		RankingWeights: &weights, Control: control, MaxExtensionDays: *maxExtension})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -153,6 +167,13 @@ func redact(t *db.Target) string {
 		return "private cluster " + t.Cluster.PGData
 	}
 	return "DATABASE_URL"
+}
+
+func envInt(key string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(key)); err == nil {
+		return n
+	}
+	return def
 }
 
 func envBool(key string) bool {

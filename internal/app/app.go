@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/gridkeeper/gridkeeper/internal/apidoc"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/db"
@@ -31,6 +32,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
+	"github.com/gridkeeper/gridkeeper/internal/tiles"
 )
 
 // Options configure the application.
@@ -39,6 +41,10 @@ type Options struct {
 	RequestTimeout time.Duration // per-request deadline; zero means none
 	Quiet          bool          // no access log
 	Web            fs.FS         // the map page; nil serves none
+
+	// MaxExtensionDays bounds a problem's extension (working days ahead);
+	// zero: problem.DefaultMaxExtensionDays.
+	MaxExtensionDays int
 
 	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
 	RankingWeights *stats.Weights
@@ -74,6 +80,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
 	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
 	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
@@ -84,12 +91,14 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&duty.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api, a.Guard)
 	(&qa.Handlers{Pool: pool}).Register(api)
 	(&heat.Handlers{Pool: pool}).Register(api)
-	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(api, a.Guard)
+	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM, MaxExtensionDays: opt.MaxExtensionDays}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
 	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
 
+	(&tiles.Handlers{Pool: pool}).Register(e)
+
 	if opt.Web != nil {
-		files := http.FileServer(http.FS(opt.Web))
+		files := http.FileServer(http.FS(httpx.NoListing(opt.Web)))
 		e.GET("/*", echo.WrapHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Cache-Control", "no-cache")
 			files.ServeHTTP(w, r)

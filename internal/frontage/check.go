@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
 // Limits of the fields.
@@ -52,6 +54,21 @@ func newChecker(lines bool) *checker {
 func (c *checker) check(idx int, u *unit) []string {
 	var reasons []string
 	add := func(format string, args ...any) { reasons = append(reasons, fmt.Sprintf(format, args...)) }
+	// Text the database cannot store rejects the row; the row is staged
+	// with that text dropped so that the set-wise checks still run.
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"name", &u.name}, {"licence", &u.licence}, {"contact", &u.contact}, {"phone", &u.phone}, {"street", &u.street}} {
+		if r := httpx.TextReason(*f.v); r != "" {
+			add("%s %s", f.name, r)
+			*f.v = httpx.Storable(*f.v)
+		}
+	}
+	if field, r := httpx.UnstorableJSON(u.properties); r != "" {
+		add("property %s %s", field, r)
+		u.properties = []byte("{}")
+	}
 	switch {
 	case u.name == "":
 		add("missing name")

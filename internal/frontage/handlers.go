@@ -128,9 +128,12 @@ func (h *Handlers) importFile(c echo.Context) error {
 			errs[i] = httpx.FieldError{Field: r.Where(), Reason: r.Reason}
 		}
 		rows, _ := rej.Rows()
-		p := httpx.Unprocessable(errs...)
-		p.Detail = fmt.Sprintf("%d of %d rows rejected, nothing written; the first: %s", rows, rej.Read, rej.Rejections[0])
-		p.Extra = map[string]any{"read": rej.Read, "rejections": rej.Rejections}
+		// Each rejection is listed once (in errors), the first
+		// httpx.MaxListed of them, with the count of all.
+		p := httpx.UnprocessableList(errs)
+		p.Detail = fmt.Sprintf("%d of %d rows rejected (%d reasons), nothing written; the first: %s", rows, rej.Read, len(errs), rej.Rejections[0])
+		p.Extra["read"] = rej.Read
+		p.Extra["rejected_rows"] = rows
 		return p
 	case errors.As(err, &tooBig):
 		return httpx.NewProblem(http.StatusRequestEntityTooLarge, fmt.Sprintf("the file is larger than %d MB", maxImportBytes>>20))

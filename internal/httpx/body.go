@@ -38,19 +38,20 @@ func (o *Opt[T]) UnmarshalJSON(b []byte) error {
 }
 
 // DecodeJSON reads one JSON object from the request into dst, a pointer to
-// a struct: 415 for a non-JSON content type, 413 past MaxBody, 400 for
-// malformed JSON or trailing data, 422 naming the member for an unknown
-// member or a value of the wrong type.
+// a struct: 415 for a body without a JSON content type, 413 past MaxBody,
+// 400 for malformed JSON or trailing data, 422 naming the member for an
+// unknown member, a value of the wrong type or text PostgreSQL cannot
+// store (a NUL character).
 func DecodeJSON(c echo.Context, dst any) error {
 	req := c.Request()
-	if ct := req.Header.Get(echo.HeaderContentType); ct != "" {
+	ct := req.Header.Get(echo.HeaderContentType)
+	if ct == "" && req.ContentLength != 0 {
+		return unsupportedMedia("is missing; send the body as application/json")
+	}
+	if ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return &Problem{
-				Type: "https://gridkeeper.dev/problems/unsupported-media-type", Title: "Unsupported media type",
-				Status: http.StatusUnsupportedMediaType, Detail: "send the body as application/json",
-				Errors: []FieldError{{Field: "Content-Type", Reason: fmt.Sprintf("%q is not application/json", ct)}},
-			}
+			return unsupportedMedia(fmt.Sprintf("%q is not application/json", ct))
 		}
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(c.Response(), req.Body, MaxBody))
@@ -65,7 +66,18 @@ func DecodeJSON(c echo.Context, dst any) error {
 		}
 		return malformed("the body holds more than one JSON value")
 	}
+	if field, reason := unstorable(dst); reason != "" {
+		return Unprocessable(FieldError{Field: field, Reason: reason})
+	}
 	return nil
+}
+
+func unsupportedMedia(reason string) *Problem {
+	return &Problem{
+		Type: "https://gridkeeper.dev/problems/unsupported-media-type", Title: "Unsupported media type",
+		Status: http.StatusUnsupportedMediaType, Detail: "Content-Type: " + reason,
+		Errors: []FieldError{{Field: "Content-Type", Reason: reason}},
+	}
 }
 
 func bodyProblem(err error, dst any) error {

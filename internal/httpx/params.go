@@ -20,30 +20,38 @@ func QueryBBox(c echo.Context, name string) (b BBox, ok bool, err error) {
 	if raw == "" {
 		return b, false, nil
 	}
+	b, err = ParseBBox(name, raw)
+	return b, err == nil, err
+}
+
+// ParseBBox parses "minLon,minLat,maxLon,maxLat": exactly four
+// comma-separated finite numbers within lon/lat range, min before max. The
+// error is a 400 naming the parameter name.
+func ParseBBox(name, raw string) (BBox, error) {
 	parts := strings.Split(raw, ",")
 	if len(parts) != 4 {
-		return b, false, Invalid(name, "want four comma-separated numbers minLon,minLat,maxLon,maxLat")
+		return BBox{}, Invalid(name, "want four comma-separated numbers minLon,minLat,maxLon,maxLat")
 	}
 	var v [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return b, false, Invalid(name, fmt.Sprintf("value %d (%q) is not a number", i+1, p))
+			return BBox{}, Invalid(name, fmt.Sprintf("value %d (%q) is not a finite number", i+1, p))
 		}
 		v[i] = f
 	}
-	b = BBox{v[0], v[1], v[2], v[3]}
+	b := BBox{v[0], v[1], v[2], v[3]}
 	switch {
 	case b.MinLon < -180 || b.MaxLon > 180:
-		return b, false, Invalid(name, "longitudes must lie in [-180, 180]")
+		return BBox{}, Invalid(name, "longitudes must lie in [-180, 180]")
 	case b.MinLat < -90 || b.MaxLat > 90:
-		return b, false, Invalid(name, "latitudes must lie in [-90, 90]")
+		return BBox{}, Invalid(name, "latitudes must lie in [-90, 90]")
 	case b.MinLon > b.MaxLon:
-		return b, false, Invalid(name, "minLon is greater than maxLon")
+		return BBox{}, Invalid(name, "minLon is greater than maxLon")
 	case b.MinLat > b.MaxLat:
-		return b, false, Invalid(name, "minLat is greater than maxLat")
+		return BBox{}, Invalid(name, "minLat is greater than maxLat")
 	}
-	return b, true, nil
+	return b, nil
 }
 
 // QueryFloat parses a required number in [min, max].

@@ -30,6 +30,8 @@ func New(opt Options) *echo.Echo {
 	m := opt.Metrics
 	e.HTTPErrorHandler = func(err error, c echo.Context) { handleError(err, c, m) }
 	e.Use(observe(m, !opt.Quiet))
+	e.Pre(HeadAsGet)
+	e.Use(SecurityHeaders)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true,
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 			slog.Error("panic in handler", "path", c.Request().URL.Path, "request_id", requestID(c), "err", err, "stack", string(stack))
@@ -40,6 +42,7 @@ func New(opt Options) *echo.Echo {
 		e.Use(timeout(opt.RequestTimeout))
 	}
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 2048}))
+	e.Use(CheckInput)
 	return e
 }
 

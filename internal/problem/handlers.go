@@ -217,8 +217,8 @@ func (h *Handlers) act(c echo.Context) error {
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	if utf8.RuneCountInString(b.Note) > 2000 {
-		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: "longer than 2000 characters"})
+	if n := utf8.RuneCountInString(b.Note); n > MaxNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxNote)})
 	}
 	pr, _ := auth.From(c)
 	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role}
@@ -228,6 +228,13 @@ func (h *Handlers) act(c echo.Context) error {
 			return httpx.Unprocessable(httpx.FieldError{Field: "due_at", Reason: reason})
 		}
 		a.DueAt = &t
+		// The limit depends on the calendar alone, so checking it before
+		// Act tells the client nothing about the problem.
+		if b.Action == "extend" {
+			if err := checkExtension(c.Request().Context(), h.Pool, t, h.Settings.MaxExtensionDays); err != nil {
+				return problem(err)
+			}
+		}
 	}
 	p, err := Act(c.Request().Context(), h.Pool, id, a)
 	if errors.Is(err, ErrNotFound) {

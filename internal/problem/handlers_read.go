@@ -1,7 +1,6 @@
 package problem
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -152,8 +152,8 @@ func (h *Handlers) listCSV(c echo.Context, f Filter) error {
 	// Spooled, so that the rows' connection is released before the
 	// client reads (see httpx.Spool).
 	w := httpx.NewSpool(c)
-	w.Write([]byte("\uFEFF")) // lets spreadsheet programs read UTF-8
-	cw := csv.NewWriter(w)
+	w.Write([]byte("\uFEFF"))   // lets spreadsheet programs read UTF-8
+	cw := httpx.NewCSVWriter(w) // cells safe from formula injection
 	cw.Write(csvHeader)
 	ts := func(t *time.Time) string {
 		if t == nil {
@@ -229,6 +229,9 @@ func (h *Handlers) recordRecheck(c echo.Context) error {
 	}
 	if err := httpx.DecodeJSON(c, &b); err != nil {
 		return err
+	}
+	if n := utf8.RuneCountInString(b.Note); n > MaxRecheckNote {
+		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxRecheckNote)})
 	}
 	if b.PhotoURL != "" {
 		if u, err := url.Parse(b.PhotoURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || len(b.PhotoURL) > 500 {

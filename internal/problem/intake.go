@@ -43,6 +43,9 @@ type Report struct {
 // Settings tune intake.
 type Settings struct {
 	StreetRadiusM float64
+	// MaxExtensionDays: how many working days ahead an extension may set
+	// the deadline (0: DefaultMaxExtensionDays).
+	MaxExtensionDays int
 }
 
 // InputError is a mistake in a report or an action: the field and why.

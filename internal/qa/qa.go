@@ -65,7 +65,7 @@ var queries = map[string]string{
 			SELECT code, name, level, (ST_Dump(ST_Difference(geom, u))).geom AS g FROM kids
 		)
 		SELECT ARRAY[code], name, ST_Area(g::geography), NULL::float8,
-			format('part of %s %s covered by none of its children', level, name), ST_AsGeoJSON(g, 7)
+			format('part of %s %s covered by none of its children', level, name), ST_AsGeoJSON(ST_ForcePolygonCCW(g), 7)
 		FROM pieces WHERE GeometryType(g) = 'POLYGON' AND ST_Area(g::geography) >= 1 ORDER BY code`,
 	"overlap": `WITH ` + scopeCTE + `, pairs AS (
 			SELECT a.code AS a, b.code AS b, a.name AS an, b.name AS bn, a.level, (ST_Dump(ST_Intersection(a.geom, b.geom))).geom AS g
@@ -73,30 +73,30 @@ var queries = map[string]string{
 			WHERE ST_Relate(a.geom, b.geom, '2********')
 		)
 		SELECT ARRAY[a, b], an || ' / ' || bn, ST_Area(g::geography), NULL::float8,
-			format('%s %s and %s overlap', level, a, b), ST_AsGeoJSON(g, 7)
+			format('%s %s and %s overlap', level, a, b), ST_AsGeoJSON(ST_ForcePolygonCCW(g), 7)
 		FROM pairs WHERE GeometryType(g) = 'POLYGON' AND ST_Area(g::geography) >= 0.5 ORDER BY a, b`,
 	"outside_parent": `WITH ` + scopeCTE + `, pieces AS (
 			SELECT c.code, p.code AS parent, c.name, (ST_Dump(ST_Difference(c.geom, p.geom))).geom AS g
 			FROM scope c JOIN areas p ON p.code = c.parent_code
 		)
 		SELECT ARRAY[code, parent], name, ST_Area(g::geography), NULL::float8,
-			format('part of %s lies outside its parent %s', code, parent), ST_AsGeoJSON(g, 7)
+			format('part of %s lies outside its parent %s', code, parent), ST_AsGeoJSON(ST_ForcePolygonCCW(g), 7)
 		FROM pieces WHERE GeometryType(g) = 'POLYGON' AND ST_Area(g::geography) >= 1 ORDER BY code`,
 	"grid_without_officer": `WITH ` + scopeCTE + `
 		SELECT ARRAY[s.code], s.name, ST_Area(s.geom::geography), NULL::float8,
-			format('grid %s has no grid officer', s.name), ST_AsGeoJSON(s.geom, 7)
+			format('grid %s has no grid officer', s.name), ST_AsGeoJSON(ST_ForcePolygonCCW(s.geom), 7)
 		FROM scope s WHERE s.level = 'grid' AND NOT EXISTS (
 			SELECT FROM duties d WHERE d.target_key = 'area:' || s.code AND d.role = 'grid_officer' AND d.valid @> $2::timestamptz)
 		ORDER BY s.code`,
 	"street_without_chief": `WITH ` + scopeCTE + `
 		SELECT ARRAY[s.code], s.name, NULL::float8, ST_Length(s.geom::geography),
-			format('street %s (%s) has no street chief', s.name, s.code), ST_AsGeoJSON(s.geom, 7)
+			format('street %s (%s) has no street chief', s.name, s.code), ST_AsGeoJSON(ST_ForcePolygonCCW(s.geom), 7)
 		FROM streets s, region r WHERE ($1 = '' OR ST_Intersects(s.geom, r.g)) AND NOT EXISTS (
 			SELECT FROM duties d WHERE d.target_key = 'street:' || s.code AND d.role = 'street_chief' AND d.valid @> $2::timestamptz)
 		ORDER BY s.code`,
 	"frontage_without_owner": `WITH ` + scopeCTE + `
 		SELECT ARRAY[f.id::text, f.street_code], f.name, ST_Area(coalesce(f.zone, f.geom)::geography), NULL::float8,
-			format('frontage unit %s has no owner (门前五包责任人)', f.name), ST_AsGeoJSON(f.geom, 7)
+			format('frontage unit %s has no owner (门前五包责任人)', f.name), ST_AsGeoJSON(ST_ForcePolygonCCW(f.geom), 7)
 		FROM frontages f, region r WHERE ($1 = '' OR ST_Intersects(f.geom, r.g)) AND NOT EXISTS (
 			SELECT FROM duties d WHERE d.target_key = 'frontage:' || f.id AND d.role = 'frontage_owner' AND d.valid @> $2::timestamptz)
 		ORDER BY f.id`,

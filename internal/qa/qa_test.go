@@ -7,6 +7,8 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/gridkeeper/gridkeeper/internal/app"
 	"github.com/gridkeeper/gridkeeper/internal/db/dbtest"
 )
@@ -155,4 +157,70 @@ func TestQARefusesBadInput(t *testing.T) {
 			t.Errorf("%s: %d, want %d", path, s, want)
 		}
 	}
+}
+
+// TestQAPolygonsAreCounterClockwise pins RFC 7946 §3.1.6: exterior rings
+// counter-clockwise, holes clockwise, for every finding, whatever the
+// orientation stored (the fixture's envelopes are clockwise) or the one
+// GEOS gives a difference or an intersection.
+func TestQAPolygonsAreCounterClockwise(t *testing.T) {
+	srv := setup(t)
+	code, rep := fetch(t, srv, "/api/v1/qa?parent=371402")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	polygons := 0
+	for _, f := range rep.Features {
+		ps, err := polygonsOf(f.Geometry)
+		if err != nil {
+			t.Fatalf("%s %v: %v", f.Properties.Type, f.Properties.Codes, err)
+		}
+		for _, p := range ps {
+			polygons++
+			for i, r := range p {
+				want := orb.CCW
+				if i > 0 {
+					want = orb.CW
+				}
+				if o := r.Orientation(); o != want {
+					t.Errorf("%s %v ring %d: orientation %v, want %v", f.Properties.Type, f.Properties.Codes, i, o, want)
+				}
+			}
+		}
+	}
+	if polygons < 4 {
+		t.Fatalf("only %d polygons checked: the fixture should yield a gap, an overlap, a stray part and vacant grids", polygons)
+	}
+}
+
+// polygonsOf reads a GeoJSON Polygon or MultiPolygon (nothing for other
+// types) into orb polygons.
+func polygonsOf(raw json.RawMessage) ([]orb.Polygon, error) {
+	var g struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	}
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return nil, err
+	}
+	var mp [][][]orb.Point
+	switch g.Type {
+	case "Polygon":
+		var p [][]orb.Point
+		if err := json.Unmarshal(g.Coordinates, &p); err != nil {
+			return nil, err
+		}
+		mp = [][][]orb.Point{p}
+	case "MultiPolygon":
+		if err := json.Unmarshal(g.Coordinates, &mp); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]orb.Polygon, len(mp))
+	for i, p := range mp {
+		for _, r := range p {
+			out[i] = append(out[i], orb.Ring(r))
+		}
+	}
+	return out, nil
 }

@@ -1,11 +1,12 @@
 package stats
 
 import (
-	"encoding/csv"
 	"net/http"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
 // csvColumns are the spreadsheet's columns: a Chinese header with the JSON
@@ -30,7 +31,7 @@ var (
 type csvWriter struct {
 	c        echo.Context
 	filename string
-	w        *csv.Writer
+	w        *httpx.CSVWriter
 	ranking  bool
 }
 
@@ -47,7 +48,7 @@ func (cw *csvWriter) start() {
 	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+cw.filename+`"`)
 	res.WriteHeader(http.StatusOK)
 	res.Write([]byte("\uFEFF"))
-	cw.w = csv.NewWriter(res)
+	cw.w = httpx.NewCSVWriter(res)
 	head := csvAreaColumns
 	if cw.ranking {
 		head = csvRankColumns

@@ -147,11 +147,10 @@ const idle = (page) => page.evaluate(() => new Promise((resolve) => {
   else map.once('idle', resolve);
 }));
 
-// sourceIds: the ids of the problems in the layer's data.
-const sourceIds = (page) => page.evaluate(async () => {
-  const fc = await window.gridkeeper.map.getSource('problem').getData();
-  return fc.features.map((f) => Number(f.properties.id));
-});
+// sourceIds: the ids of the problem points in the layer's loaded tiles.
+const sourceIds = (page) => page.evaluate(() => window.gridkeeper.map
+  .querySourceFeatures('problem', { sourceLayer: 'problems', filter: ['!=', ['get', 'cell'], true] })
+  .map((f) => Number(f.properties.id)));
 
 test('a supervisor reports a problem by clicking the map; it shows with its grid and assignee, and its re-checks are listed once closed', { skip, timeout: TIMEOUT }, async (t) => {
   const started = Date.now();
@@ -245,7 +244,7 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
     const { map } = window.gridkeeper;
     const q = map.project([x, y]);
     return map.queryRenderedFeatures([[q.x - 3, q.y - 3], [q.x + 3, q.y + 3]], { layers: ['problem-point'] })
-      .filter((f) => Number(f.properties.id) === pid).map((f) => f.properties._kind);
+      .filter((f) => Number(f.properties.id) === pid).map((f) => window.gridkeeper.kindOf(f.properties));
   }, [lon, lat, id]);
   assert.deepEqual(drawn, [p.light || 'green'], 'drawn at the point in the colour of its light');
   assert.ok(await page.evaluate(() => window.notReloaded === true), 'the page was not reloaded');
@@ -294,14 +293,15 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
   await page.selectOption('#f-status', 'closed');
   await until(page, async ([a, b]) => {
     if (document.body.dataset.problems !== 'loaded') return false;
-    const fc = await window.gridkeeper.map.getSource('problem').getData();
+    const fc = { features: window.gridkeeper.problems() };
     const ids = fc.features.map((f) => Number(f.properties.id));
     return document.body.dataset.problems === 'loaded'
       && ids.includes(a) && ids.includes(b) && fc.features.every((f) => f.properties.status === 'closed');
   }, [id, q.id], { what: 'the layer to hold the closed problems only' });
   const shownText = await page.textContent('#problem-count');
-  const inSource = (await sourceIds(page)).length;
-  assert.ok(shownText.includes(`显示 ${inSource} 条`), `the bar says how many: ${shownText} (${inSource})`);
+  const inView = await page.evaluate(() => new Set(window.gridkeeper.map.queryRenderedFeatures({ layers: ['problem-point'] })
+    .map((f) => f.properties.id)).size);
+  assert.ok(shownText.includes(`显示 ${inView} 条`), `the bar says how many the view shows: ${shownText} (${inView})`);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#problem-csv')]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
   assert.ok(csv.split('\n')[0].includes('number'), 'a CSV header');
@@ -309,7 +309,7 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
   await page.selectOption('#f-status', 'open');
   await until(page, async (a) => {
     if (document.body.dataset.problems !== 'loaded') return false;
-    const fc = await window.gridkeeper.map.getSource('problem').getData();
+    const fc = { features: window.gridkeeper.problems() };
     return document.body.dataset.problems === 'loaded' && !fc.features.some((f) => Number(f.properties.id) === a);
   }, id, { what: 'the layer to hold open problems again' });
 
@@ -365,7 +365,7 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
   await page.waitForSelector(`#panel .problem-view[data-problem="${rebound}"][data-state="loaded"] [data-field="rebound-of"]`, { timeout: 15_000 });
   assert.equal(await page.textContent('#panel [data-field="rebound-of"]'), `#${q.id}`);
   await until(page, async (r) => {
-    const fc = await window.gridkeeper.map.getSource('problem').getData();
+    const fc = { features: window.gridkeeper.problems() };
     return fc.features.some((f) => Number(f.properties.id) === r);
   }, rebound, { what: 'the rebound problem in the layer' });
   await page.waitForFunction((rid) => document.body.dataset.rechecks === 'loaded'

@@ -1,0 +1,38 @@
+// Package tiles owns Gridkeeper's Mapbox vector tiles (MVT): the area
+// levels, streets, frontage units, problems and a heat layer, cut by
+// PostGIS (ST_TileEnvelope, ST_AsMVTGeom, ST_AsMVT) with the tile
+// coordinates and every filter bound as query parameters, their TileJSON
+// 3.0 documents, and their strong ETags.
+//
+// Routes:
+//
+//	GET /tiles/{layer}/{z}/{x}/{y}.mvt   one tile
+//	GET /tiles/{layer}.json              TileJSON 3.0 (tiles, vector_layers with fields, bounds, zooms)
+//
+// Layers (layers.go): districts, subdistricts, communities, grids, streets,
+// frontages (units and their zones, public fields only), problems and heat.
+// No tile is ever truncated: problems are points, one feature each, from
+// PointZoom on, and below it cells of CellPx tile pixels, one point per
+// non-empty cell at the mean position of its problems with their count
+// (and the problem's id when the cell holds one), so that every problem
+// is counted in some feature at every zoom. Heat is square cells of
+// HeatPx pixels with their counts, at every zoom.
+//
+// Problems and heat take the map's filters (params.go): category, status,
+// source (comma-separated lists), from / to (reported_at in [from, to))
+// and due_before (a handler has it and its deadline is before then: the
+// map's "overdue" with the instant fixed by the caller, so that a tile is
+// a function of the data and its URL alone). A point carries its status
+// and deadlines (due, warn: the instant it turns yellow on the
+// working-hours calendar) as epoch seconds, so the map colours deadline
+// lights from the clock without the tile changing as time passes.
+//
+// ETags (etag.go) are made of what a tile depends on: for problems and
+// heat, the versions of the zoom-14 tiles it covers and their neighbours
+// (table problem_tile_versions, kept by statement-level triggers on
+// problems), so a changed problem changes the ETag of the tiles that show
+// it and not of the whole city; for areas, streets and frontages, the count
+// and latest updated_at of the rows the tile's envelope (with its buffer)
+// touches. A request whose If-None-Match holds the ETag gets a 304 after
+// that one small query, without cutting the tile.
+package tiles

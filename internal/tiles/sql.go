@@ -1,0 +1,111 @@
+package tiles
+
+// The SQL that cuts tiles. $1, $2, $3 are always z, x, y, bound as
+// parameters; $4 is the MVT layer name (from the Layers table, never from
+// the request), then the level or the filter's values. ST_TileEnvelope
+// gives the tile in EPSG:3857; its margin variant, turned to EPSG:4326,
+// selects the rows the tile and its buffer touch through the GiST index on
+// geom (stored in 4326).
+
+// touchSQL is the 4326 box of the tile with its buffer.
+const touchSQL = `ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)`
+
+const areaSQL = `SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(a.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+	       a.code, a.name, a.level::text AS level, a.parent_code AS parent
+	FROM areas a
+	WHERE a.level = $5::area_level AND a.geom && ` + touchSQL + `
+) t WHERE geom IS NOT NULL`
+
+const streetSQL = `SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(s.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, s.code, s.name
+	FROM streets s WHERE s.geom && ` + touchSQL + `
+) t WHERE geom IS NOT NULL`
+
+// frontageSQL is two MVT layers, the units ($4) and their zones
+// (frontage_zones); owned says whether a frontage owner answers now.
+const frontageSQL = `WITH f AS (
+	SELECT f.id, f.name, f.street_code, f.geom, f.zone,
+	       EXISTS (SELECT FROM duties d WHERE d.target_key = 'frontage:' || f.id AND d.role = 'frontage_owner' AND d.valid @> now()) AS owned
+	FROM frontages f WHERE f.geom && ` + touchSQL + ` OR f.zone && ` + touchSQL + `
+)
+SELECT coalesce((SELECT ST_AsMVT(t, $4, 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, id, name, street_code, owned FROM f
+) t WHERE geom IS NOT NULL), ''::bytea) || coalesce((SELECT ST_AsMVT(t, 'frontage_zones', 4096, 'geom') FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(zone, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom, id, name, street_code, owned
+	FROM f WHERE zone IS NOT NULL
+) t WHERE geom IS NOT NULL), ''::bytea)`
+
+// problemPointSQL is one point a problem, from PointZoom on. due and warn
+// (when the light turns yellow) are set while a handler has it.
+const problemPointSQL = `SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_AsMVTGeom(ST_Transform(p.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom,
+	       p.id, 1 AS count, p.number, p.category_code AS category, p.status::text AS status, p.source,
+	       extract(epoch FROM p.reported_at)::bigint AS reported,
+	       CASE WHEN p.status IN ('dispatched', 'in_progress') THEN extract(epoch FROM p.due_at)::bigint END AS due,
+	       CASE WHEN p.status IN ('dispatched', 'in_progress') AND p.due_at IS NOT NULL AND p.time_limit_hours IS NOT NULL
+	            THEN extract(epoch FROM work_add(p.dispatched_at, 0.8 * p.time_limit_hours::float8 * 60))::bigint END AS warn
+	FROM problems p WHERE p.geom && ` + touchSQL + ` %s
+) t WHERE geom IS NOT NULL`
+
+// pixelsSQL places every problem of the tile (not its buffer: each is
+// counted in exactly one tile) at its tile pixel, by the web-mercator
+// formulas on its lon/lat (no reprojection of the point).
+const pixelsSQL = `WITH b AS (SELECT ST_Transform(ST_TileEnvelope($1, $2, $3), 4326) AS e, power(2, $1::float8) AS n),
+px AS (
+	SELECT ((ST_X(p.geom) + 180) / 360 * b.n - $2) * 4096 AS px,
+	       ((1 - ln(tan(radians(ST_Y(p.geom))) + 1 / cos(radians(ST_Y(p.geom)))) / pi()) / 2 * b.n - $3) * 4096 AS py,
+	       p.id, CASE WHEN p.status IN ('dispatched', 'in_progress') THEN p.due_at END AS due
+	FROM problems p, b WHERE p.geom && b.e %s
+)`
+
+// problemCellSQL is one point a non-empty cell of CellPx pixels, at the
+// mean position of its problems, with their count, the id when it holds
+// one, and the earliest deadline among those with a handler.
+const problemCellSQL = pixelsSQL + `, cells AS (
+	SELECT least(floor(px / 64), 63) AS cx, least(floor(py / 64), 63) AS cy,
+	       count(*) AS n, avg(px) AS ax, avg(py) AS ay, min(id) AS id, min(due) AS due
+	FROM px GROUP BY 1, 2
+)
+SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_Point(round(ax), round(ay)) AS geom, n AS count, true AS cell,
+	       CASE WHEN n = 1 THEN id END AS id, extract(epoch FROM due)::bigint AS due
+	FROM cells
+) t`
+
+// heatSQL is a square of HeatPx pixels for each non-empty heat cell.
+const heatSQL = pixelsSQL + `, cells AS (
+	SELECT least(floor(px / 256), 15) AS cx, least(floor(py / 256), 15) AS cy, count(*) AS n FROM px GROUP BY 1, 2
+), m AS (
+	SELECT ST_TileEnvelope($1, $2, $3) AS e, (ST_XMax(ST_TileEnvelope($1, $2, $3)) - ST_XMin(ST_TileEnvelope($1, $2, $3))) / 16 AS s
+)
+SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
+	SELECT ST_AsMVTGeom(ST_MakeEnvelope(ST_XMin(m.e) + cx * m.s, ST_YMax(m.e) - (cy + 1) * m.s,
+	                                    ST_XMin(m.e) + (cx + 1) * m.s, ST_YMax(m.e) - cy * m.s, 3857),
+	                    m.e, 4096, 0, true) AS geom, n AS count
+	FROM cells, m
+) t WHERE geom IS NOT NULL`
+
+// The dependencies of a tile (etag.go).
+
+// problemVersionSQL sums the versions of the zoom-14 tiles in a range.
+const problemVersionSQL = `SELECT coalesce(sum(version), 0)::bigint, count(*)
+FROM problem_tile_versions WHERE x BETWEEN $1 AND $2 AND y BETWEEN $3 AND $4`
+
+const areaVersionSQL = `SELECT count(*), coalesce(max(updated_at), 'epoch')
+FROM areas WHERE level = $4::area_level AND geom && ` + touchSQL
+
+const streetVersionSQL = `SELECT count(*), coalesce(max(updated_at), 'epoch')
+FROM streets WHERE geom && ` + touchSQL
+
+// frontageVersionSQL adds the frontage owners' duties: who answers, and
+// how many answer now.
+const frontageVersionSQL = `SELECT (SELECT count(*) FROM frontages WHERE geom && ` + touchSQL + ` OR zone && ` + touchSQL + `),
+	(SELECT coalesce(max(updated_at), 'epoch') FROM frontages WHERE geom && ` + touchSQL + ` OR zone && ` + touchSQL + `),
+	(SELECT count(*) || ':' || coalesce(sum(hashtext(id::text || valid::text)), 0) || ':' || count(*) FILTER (WHERE valid @> now())
+	 FROM duties WHERE role = 'frontage_owner')`
+
+// boundsSQL is the extent of the city's areas and streets (TileJSON's bounds).
+const boundsSQL = `SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (
+	SELECT ST_Extent(g) AS e FROM (SELECT geom AS g FROM areas WHERE level IN ('city', 'district') UNION ALL SELECT ST_Envelope(ST_Collect(geom)) FROM streets) s
+) x WHERE e IS NOT NULL`

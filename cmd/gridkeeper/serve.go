@@ -20,6 +20,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/sample"
 	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
+	"github.com/gridkeeper/gridkeeper/internal/tiles"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
 )
@@ -104,6 +105,7 @@ func runServe(ctx context.Context, args []string) error {
 	slog.Info("serving", "url", "http://"+ln.Addr().String(), "database", redact(t), "db_max_conns", pool.Config().MaxConns)
 	opt := httpx.DefaultServerOptions
 	opt.ReadTimeout, opt.WriteTimeout, opt.IdleTimeout, opt.ShutdownTimeout = cfg.HTTPReadTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout, cfg.ShutdownTimeout
+	go tiles.RunFolder(ctx, pool, time.Minute) // packs the tile versions writers append
 	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gridkeeper/gridkeeper/internal/apidoc"
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/db"
@@ -79,11 +80,12 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, DisableCompression: true /* the gzip middleware compresses */})))
 	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
-	api.GET("/tokens/self", auth.Self, a.Guard.Require(auth.Roles...))
+	a.Guard.Register(api)
+	(&audit.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&places.Handlers{Pool: pool, StreetRadiusM: opt.StreetRadiusM}).Register(api)
 	(&frontage.Handlers{Pool: pool}).Register(api, a.Guard)
 	(&directory.Handlers{Pool: pool}).Register(api, a.Guard)
@@ -128,11 +130,12 @@ func ready(c echo.Context, pool *pgxpool.Pool) error {
 
 // newRegistry holds the process's series and the pools' statistics.
 func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
+	pools := map[string]*pgxpool.Pool{"request": pool}
+	if control != pool {
+		pools["control"] = control
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		db.PoolCollector("request", pool))
-	if control != pool {
-		reg.MustRegister(db.PoolCollector("control", control))
-	}
+		db.PoolCollector(pools))
 	return reg
 }

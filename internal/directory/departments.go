@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -105,12 +106,15 @@ func CreateDepartment(ctx context.Context, db DB, in DepartmentInput) (Departmen
 		return Department{}, httpx.Unprocessable(errs...)
 	}
 	var d Department
-	err := db.QueryRow(ctx, `INSERT INTO departments (code, name) VALUES ($1, $2) RETURNING `+departmentColumns,
-		in.Code, in.Name).Scan(&d.Code, &d.Name, &d.CreatedAt, &d.UpdatedAt)
-	if err != nil {
-		return d, httpx.DBProblem(fmt.Errorf("create department: %w", err), departmentFields)
-	}
-	return d, nil
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `INSERT INTO departments (code, name) VALUES ($1, $2) RETURNING `+departmentColumns,
+			in.Code, in.Name).Scan(&d.Code, &d.Name, &d.CreatedAt, &d.UpdatedAt)
+		if err != nil {
+			return httpx.DBProblem(fmt.Errorf("create department: %w", err), departmentFields)
+		}
+		return audit.Record(ctx, tx, "department.create", "department:"+d.Code, nil, d)
+	})
+	return d, err
 }
 
 // UpdateDepartment changes the department with code: change gets its
@@ -139,7 +143,7 @@ func UpdateDepartment(ctx context.Context, db DB, code string, change func(*Depa
 		if err != nil {
 			return httpx.DBProblem(fmt.Errorf("update department %s: %w", code, err), departmentFields)
 		}
-		return nil
+		return audit.Record(ctx, tx, "department.update", "department:"+code, cur, d)
 	})
 	return d, err
 }

@@ -27,8 +27,8 @@ var WriteRoles = []string{"supervisor"}
 // guard.
 func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
 	write := guard.Require(WriteRoles...)
-	g.GET("/people", h.listPeople)
-	g.GET("/people/:id", h.getPerson)
+	g.GET("/people", h.listPeople, guard.Optional())
+	g.GET("/people/:id", h.getPerson, guard.Optional())
 	g.POST("/people", h.createPerson, write)
 	g.PATCH("/people/:id", h.patchPerson, write)
 	g.GET("/departments", h.listDepartments)
@@ -92,6 +92,7 @@ func (h *Handlers) listPeople(c echo.Context) error {
 		return err
 	}
 	f.Active = active
+	f.As, _ = auth.From(c)
 	if raw := c.QueryParam("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 || n > MaxLimit {
@@ -143,7 +144,8 @@ func (h *Handlers) getPerson(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := GetPerson(c.Request().Context(), h.Pool, id)
+	as, _ := auth.From(c)
+	p, err := GetPersonAs(c.Request().Context(), h.Pool, id, as)
 	if errors.Is(err, ErrNotFound) {
 		return httpx.NotFound("no person with id " + strconv.FormatInt(id, 10))
 	}

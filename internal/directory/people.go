@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -47,6 +49,9 @@ type PeopleFilter struct {
 	Active     *bool
 	After      int64 // keyset cursor: only ids greater than this
 	Limit      int   // at most this many; 0 means DefaultLimit
+	// As is who asks: phones only of the people their scope covers
+	// (auth.Principal.PersonScope); the zero value (anonymous) sees none.
+	As auth.Principal
 }
 
 // Page sizes for ListPeople.
@@ -68,6 +73,13 @@ var personFields = map[string]string{
 }
 
 const personColumns = `p.id, p.name, p.phone, p.title, p.department_code, d.name, p.active, p.created_at, p.updated_at`
+
+// personColumnsAs are personColumns with the phone only where phoneScope
+// (a boolean SQL expression over p) holds.
+func personColumnsAs(phoneScope string) string {
+	return `p.id, p.name, CASE WHEN ` + phoneScope + ` THEN p.phone END, p.title, p.department_code, d.name, p.active, p.created_at, p.updated_at`
+}
+
 const personFrom = ` FROM people p LEFT JOIN departments d ON d.code = p.department_code`
 
 func scanPerson(row pgx.Row) (Person, error) {
@@ -123,13 +135,15 @@ func ListPeople(ctx context.Context, db DB, f PeopleFilter) (people []Person, mo
 	if f.Department != "" {
 		dept = &f.Department
 	}
-	rows, err := db.Query(ctx, `SELECT `+personColumns+personFrom+`
+	a := auth.Args{List: []any{f.After, q, dept, f.Active, limit + 1}}
+	phones := f.As.PersonScope("p.id", &a)
+	rows, err := db.Query(ctx, `SELECT `+personColumnsAs(phones)+personFrom+`
 		WHERE p.id > $1
 		  AND ($2::text IS NULL OR strpos(lower(p.name), lower($2)) > 0)
 		  AND ($3::text IS NULL OR p.department_code = $3)
 		  AND ($4::boolean IS NULL OR p.active = $4)
 		ORDER BY p.id
-		LIMIT $5`, f.After, q, dept, f.Active, limit+1)
+		LIMIT $5`, a.List...)
 	if err != nil {
 		return nil, false, fmt.Errorf("list people: %w", err)
 	}
@@ -143,7 +157,22 @@ func ListPeople(ctx context.Context, db DB, f PeopleFilter) (people []Person, mo
 	return people, false, nil
 }
 
-// GetPerson returns one person, or ErrNotFound.
+// GetPersonAs returns one person as as may see them: the phone only when
+// as's scope covers them. ErrNotFound when there is none.
+func GetPersonAs(ctx context.Context, db DB, id int64, as auth.Principal) (Person, error) {
+	a := auth.Args{List: []any{id}}
+	p, err := scanPerson(db.QueryRow(ctx, `SELECT `+personColumnsAs(as.PersonScope("p.id", &a))+personFrom+` WHERE p.id = $1`, a.List...))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, ErrNotFound
+	}
+	if err != nil {
+		return p, fmt.Errorf("get person %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// GetPerson returns one person with their phone (for the writes that
+// return it to the staff who made them), or ErrNotFound.
 func GetPerson(ctx context.Context, db DB, id int64) (Person, error) {
 	p, err := scanPerson(db.QueryRow(ctx, `SELECT `+personColumns+personFrom+` WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -170,8 +199,10 @@ func CreatePerson(ctx context.Context, db DB, in PersonInput) (Person, error) {
 		if err != nil {
 			return httpx.DBProblem(fmt.Errorf("create person: %w", err), personFields)
 		}
-		p, err = GetPerson(ctx, tx, id)
-		return err
+		if p, err = GetPerson(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "person.create", fmt.Sprintf("person:%d", id), nil, p)
 	})
 	return p, err
 }
@@ -192,6 +223,10 @@ func UpdatePerson(ctx context.Context, db DB, id int64, change func(*PersonInput
 		if err != nil {
 			return fmt.Errorf("get person %d: %w", id, err)
 		}
+		before, err := GetPerson(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		if err := change(&in); err != nil {
 			return err
 		}
@@ -204,8 +239,10 @@ func UpdatePerson(ctx context.Context, db DB, id int64, change func(*PersonInput
 		if err != nil {
 			return httpx.DBProblem(fmt.Errorf("update person %d: %w", id, err), personFields)
 		}
-		p, err = GetPerson(ctx, tx, id)
-		return err
+		if p, err = GetPerson(ctx, tx, id); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "person.update", fmt.Sprintf("person:%d", id), before, p)
 	})
 	return p, err
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/directory"
 )
 
@@ -30,9 +31,15 @@ func TestPersonRoundTripCreateReadUpdateAndDeactivate(t *testing.T) {
 	}
 	var created, read map[string]any
 	r.Decode(t, &created)
-	e.Do(t, "GET", loc, "", "").Decode(t, &read)
+	e.Do(t, "GET", loc, e.Sup, "").Decode(t, &read)
 	if !reflect.DeepEqual(created, read) {
 		t.Fatalf("read back %v, want %v", read, created)
+	}
+	// Anonymous callers see the person, never the phone.
+	var anon map[string]any
+	e.Do(t, "GET", loc, "", "").Decode(t, &anon)
+	if anon["phone"] != nil || anon["name"] != "张伟" {
+		t.Fatalf("anonymous read %v, want the person without a phone", anon)
 	}
 	var got person
 
@@ -276,7 +283,7 @@ func TestPeopleListRefusesBadQueryParameters(t *testing.T) {
 
 func TestPersonGoAPIReportsErrNotFoundAndAbortsOnChangeError(t *testing.T) {
 	e := setup(t)
-	ctx := context.Background()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
 	if _, err := directory.GetPerson(ctx, e.D.Pool, 424242); !errors.Is(err, directory.ErrNotFound) {
 		t.Fatalf("GetPerson unknown: %v", err)
 	}

@@ -8,6 +8,10 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gridkeeper/gridkeeper/internal/audit"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/db"
 )
 
 // Assignment asks for holder to take role on target from From (to To, or
@@ -21,6 +25,36 @@ type Assignment struct {
 	To         *time.Time
 	Note       string
 	By         string
+	As         auth.Principal // who assigns: the target must lie in their scope
+}
+
+// ScopeError: the target lies outside the assigning token's scope.
+type ScopeError struct{ Target string }
+
+func (e *ScopeError) Error() string {
+	return e.Target + " is outside the area this token answers for"
+}
+
+// checkScope refuses a target outside as's scope, asking the database
+// (auth.Principal.AreaScope): an area must lie within the token's areas;
+// streets, frontage units and categories need a city-wide token. A zero
+// principal (the server's own calls) is not checked.
+func checkScope(ctx context.Context, q querier, as auth.Principal, t Target) error {
+	if as.TokenID == 0 || as.CityWide() {
+		return nil
+	}
+	ok := false
+	if t.Kind == "area" {
+		var a auth.Args
+		code := a.Arg(t.Key)
+		if err := q.QueryRow(ctx, `SELECT `+as.AreaScope(code, &a), a.List...).Scan(&ok); err != nil {
+			return fmt.Errorf("check scope: %w", err)
+		}
+	}
+	if !ok {
+		return &ScopeError{Target: t.String()}
+	}
+	return nil
 }
 
 // Outcome is what an assignment did.
@@ -69,6 +103,9 @@ func Assign(ctx context.Context, pool *pgxpool.Pool, a Assignment) (Outcome, err
 		return out, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
+	if err := checkScope(ctx, tx, a.As, a.Target); err != nil {
+		return out, err
+	}
 
 	// The same holder already holds it from before a.From: nothing to do.
 	same, err := List(ctx, tx, Filter{Target: &a.Target, Role: a.Role, At: &from})
@@ -111,6 +148,9 @@ func Assign(ctx context.Context, pool *pgxpool.Pool, a Assignment) (Outcome, err
 			return out, err
 		}
 		out.Ended = &ended
+	}
+	if err := audit.Record(ctx, tx, "duty.assign", fmt.Sprintf("duty:%d", id), out.Ended, out.Duty); err != nil {
+		return out, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		if isExclusion(err) {
@@ -225,26 +265,38 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// End closes duty id at `at`. A duty that does not exist is ErrNotFound;
-// one that already ended by then, or starts after `at`, is an *InputError.
-func End(ctx context.Context, pool *pgxpool.Pool, id int64, at time.Time, note string) (Duty, error) {
+// End closes duty id at `at`, with its audit row, where as answers. A
+// duty that does not exist is ErrNotFound; one that already ended by then,
+// or starts after `at`, is an *InputError.
+func End(ctx context.Context, pool *pgxpool.Pool, id int64, at time.Time, note string, as auth.Principal) (Duty, error) {
 	at = at.Truncate(time.Microsecond)
-	tag, err := pool.Exec(ctx, `
-		UPDATE duties SET valid = tstzrange(lower(valid), $2),
-			note = CASE WHEN $3 = '' THEN note WHEN note = '' THEN $3 ELSE note || E'\n' || $3 END
-		WHERE id = $1 AND lower(valid) < $2 AND (upper_inf(valid) OR upper(valid) > $2)`, id, at, note)
-	if err != nil {
-		return Duty{}, fmt.Errorf("end duty %d: %w", id, err)
-	}
-	d, err := Get(ctx, pool, id)
-	if err != nil {
-		return d, err
-	}
-	if tag.RowsAffected() == 0 {
-		if !at.After(d.From) {
-			return d, &InputError{"at", fmt.Sprintf("the duty starts at %s, after %s", d.From.Format(time.RFC3339), at.Format(time.RFC3339))}
+	var d Duty
+	err := db.InTx(ctx, pool, func(tx pgx.Tx) error {
+		before, err := Get(ctx, tx, id)
+		if err != nil {
+			return err
 		}
-		return d, &InputError{"at", fmt.Sprintf("the duty already ended at %s", d.To.Format(time.RFC3339))}
-	}
-	return d, nil
+		t, _ := ParseTarget(before.Target)
+		if err := checkScope(ctx, tx, as, t); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			UPDATE duties SET valid = tstzrange(lower(valid), $2),
+				note = CASE WHEN $3 = '' THEN note WHEN note = '' THEN $3 ELSE note || E'\n' || $3 END
+			WHERE id = $1 AND lower(valid) < $2 AND (upper_inf(valid) OR upper(valid) > $2)`, id, at, note)
+		if err != nil {
+			return fmt.Errorf("end duty %d: %w", id, err)
+		}
+		if d, err = Get(ctx, tx, id); err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			if !at.After(d.From) {
+				return &InputError{"at", fmt.Sprintf("the duty starts at %s, after %s", d.From.Format(time.RFC3339), at.Format(time.RFC3339))}
+			}
+			return &InputError{"at", fmt.Sprintf("the duty already ended at %s", d.To.Format(time.RFC3339))}
+		}
+		return audit.Record(ctx, tx, "duty.end", fmt.Sprintf("duty:%d", id), before, d)
+	})
+	return d, err
 }

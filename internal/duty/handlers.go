@@ -1,7 +1,9 @@
 package duty
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -22,11 +24,11 @@ type Handlers struct {
 // Register mounts the routes on g (the /api/v1 group). Assigning and
 // ending duties needs a supervisor (or admin) token.
 func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
-	g.GET("/duties", h.list)
-	g.GET("/duties/:id", h.get)
+	g.GET("/duties", h.list, guard.Optional())
+	g.GET("/duties/:id", h.get, guard.Optional())
 	g.POST("/duties", h.assign, guard.Require("supervisor"))
 	g.POST("/duties/:id/end", h.end, guard.Require("supervisor"))
-	g.GET("/responsible", h.responsible)
+	g.GET("/responsible", h.responsible, guard.Optional())
 }
 
 func (h *Handlers) list(c echo.Context) error {
@@ -56,6 +58,7 @@ func (h *Handlers) list(c echo.Context) error {
 		return err
 	}
 	f.Role = role
+	f.As, _ = auth.From(c)
 	if at, ok, err := httpx.QueryTime(c, "at"); err != nil {
 		return err
 	} else if ok {
@@ -88,7 +91,8 @@ func (h *Handlers) get(c echo.Context) error {
 	if err != nil {
 		return httpx.Invalid("id", "a duty id is a number")
 	}
-	d, err := Get(c.Request().Context(), h.Pool, id)
+	as, _ := auth.From(c)
+	d, err := GetAs(c.Request().Context(), h.Pool, id, as)
 	if errors.Is(err, ErrNotFound) {
 		return httpx.NotFound("no duty " + c.Param("id"))
 	}
@@ -146,7 +150,7 @@ func (h *Handlers) assign(c echo.Context) error {
 	p, _ := auth.From(c)
 	out, err := Assign(c.Request().Context(), h.Pool, Assignment{
 		Role: b.Role, Target: t, PersonID: b.PersonID, Department: b.Department,
-		From: from, To: to, Note: b.Note, By: p.Name,
+		From: from, To: to, Note: b.Note, By: p.Name, As: p,
 	})
 	if err != nil {
 		return problem(err)
@@ -181,7 +185,8 @@ func (h *Handlers) end(c echo.Context) error {
 			return httpx.Unprocessable(httpx.FieldError{Field: "at", Reason: r})
 		}
 	}
-	d, err := End(c.Request().Context(), h.Pool, id, at, b.Note)
+	as, _ := auth.From(c)
+	d, err := End(c.Request().Context(), h.Pool, id, at, b.Note, as)
 	if errors.Is(err, ErrNotFound) {
 		return httpx.NotFound("no duty " + c.Param("id"))
 	}
@@ -222,14 +227,50 @@ func (h *Handlers) responsible(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	as, _ := auth.From(c)
+	if err := hidePhonesOutsideScope(c.Request().Context(), h.Pool, &ch, as); err != nil {
+		return err
+	}
 	return c.JSON(http.StatusOK, ch)
+}
+
+// hidePhonesOutsideScope blanks the holders' phones of a chain unless the
+// point's grid lies in as's scope (asked of the database, AreaScope).
+func hidePhonesOutsideScope(ctx context.Context, q querier, ch *Chain, as auth.Principal) error {
+	covered := as.CityWide()
+	if !covered && as.Staff() {
+		for _, l := range ch.Links {
+			if l.Target.Kind == "area" && l.Target.Level == "grid" {
+				var a auth.Args
+				code := a.Arg(l.Target.Key)
+				if err := q.QueryRow(ctx, `SELECT `+as.AreaScope(code, &a), a.List...).Scan(&covered); err != nil {
+					return fmt.Errorf("check scope: %w", err)
+				}
+			}
+		}
+	}
+	if covered {
+		return nil
+	}
+	for i := range ch.Links {
+		if ch.Links[i].Holder != nil {
+			ch.Links[i].Holder.Phone = ""
+		}
+	}
+	return nil
 }
 
 // problem turns the package's errors into problem responses.
 func problem(err error) error {
 	var in *InputError
 	var cf *ConflictError
+	var sc *ScopeError
 	switch {
+	case errors.As(err, &sc):
+		p := httpx.NewProblem(http.StatusForbidden, sc.Error())
+		p.Type = "https://gridkeeper.dev/problems/out-of-scope"
+		p.Errors = []httpx.FieldError{{Field: "target", Reason: "outside the token's scope"}}
+		return p
 	case errors.As(err, &in):
 		return httpx.Unprocessable(httpx.FieldError{Field: in.Field, Reason: in.Reason})
 	case errors.As(err, &cf):

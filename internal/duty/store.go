@@ -4,11 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 )
 
 // Holder is who holds a duty: a person or a department.
@@ -50,10 +51,15 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-const dutyColumns = `d.id, d.role::text, d.target_key, d.person_id, coalesce(p.name, ''), coalesce(p.phone, ''),
+// dutyColumns are what scanDuty reads; the holder's phone only where
+// phoneScope (a boolean SQL expression over d and p) holds.
+func dutyColumns(phoneScope string) string {
+	return `d.id, d.role::text, d.target_key, d.person_id, coalesce(p.name, ''),
+	CASE WHEN ` + phoneScope + ` THEN coalesce(p.phone, '') ELSE '' END,
 	coalesce(d.department_code, ''), coalesce(dep.name, ''), lower(d.valid), upper(d.valid),
 	d.valid @> now(), d.note, d.created_by, d.created_at
 	FROM duties d LEFT JOIN people p ON p.id = d.person_id LEFT JOIN departments dep ON dep.code = d.department_code`
+}
 
 func scanDuty(row pgx.Row) (Duty, error) {
 	var d Duty
@@ -78,13 +84,16 @@ type Filter struct {
 	PersonID *int64
 	Role     string
 	At       *time.Time // only duties valid at this instant
+	// As is who asks: holders' phones appear only for the people their
+	// scope covers (auth.Principal.PersonScope); the zero value sees none.
+	As auth.Principal
 }
 
 // List returns duties matching f, by role then newest first.
 func List(ctx context.Context, q querier, f Filter) ([]Duty, error) {
-	sql := `SELECT ` + dutyColumns + ` WHERE true`
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var a auth.Args
+	arg := a.Arg
+	sql := `SELECT ` + dutyColumns(f.As.PersonScope("p.id", &a)) + ` WHERE true`
 	if f.Target != nil {
 		sql += ` AND d.target_key = ` + arg(f.Target.String())
 	}
@@ -97,7 +106,7 @@ func List(ctx context.Context, q querier, f Filter) ([]Duty, error) {
 	if f.At != nil {
 		sql += ` AND d.valid @> ` + arg(*f.At) + `::timestamptz`
 	}
-	rows, err := q.Query(ctx, sql+` ORDER BY d.role, lower(d.valid) DESC, d.id DESC`, args...)
+	rows, err := q.Query(ctx, sql+` ORDER BY d.role, lower(d.valid) DESC, d.id DESC`, a.List...)
 	if err != nil {
 		return nil, fmt.Errorf("list duties: %w", err)
 	}
@@ -113,9 +122,25 @@ func List(ctx context.Context, q querier, f Filter) ([]Duty, error) {
 	return out, rows.Err()
 }
 
-// Get returns one duty.
+// Get returns one duty with its holder's phone (for the writes that
+// return it to the staff who made them).
 func Get(ctx context.Context, q querier, id int64) (Duty, error) {
-	d, err := scanDuty(q.QueryRow(ctx, `SELECT `+dutyColumns+` WHERE d.id = $1`, id))
+	return get(ctx, q, id, "true", nil)
+}
+
+// GetAs returns one duty as as may see it: the holder's phone only when
+// as's scope covers the holder.
+func GetAs(ctx context.Context, q querier, id int64, as auth.Principal) (Duty, error) {
+	a := auth.Args{List: []any{id}}
+	scope := as.PersonScope("p.id", &a)
+	return get(ctx, q, id, scope, a.List)
+}
+
+func get(ctx context.Context, q querier, id int64, phoneScope string, args []any) (Duty, error) {
+	if args == nil {
+		args = []any{id}
+	}
+	d, err := scanDuty(q.QueryRow(ctx, `SELECT `+dutyColumns(phoneScope)+` WHERE d.id = $1`, args...))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return d, ErrNotFound
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
 )
 
@@ -20,12 +22,13 @@ import (
 type Action struct {
 	Name      string
 	Note      string
-	Assignee  string     // dispatch: "person:ID" or "department:CODE"; empty picks the chain's first holder
-	DueAt     *time.Time // extend: the new due time
-	MergeInto *int64     // merge: the problem this one folds into
-	Version   int        // from If-Match
-	Actor     string     // the token's name
-	Role      string     // the token's role
+	Assignee  string         // dispatch: "person:ID" or "department:CODE"; empty picks the chain's first holder
+	DueAt     *time.Time     // extend: the new due time
+	MergeInto *int64         // merge: the problem this one folds into
+	Version   int            // from If-Match
+	Actor     string         // the token's name
+	Role      string         // the token's role
+	As        auth.Principal // who acts: their scope decides where
 }
 
 // PreconditionError: the client's version is not the problem's.
@@ -46,19 +49,36 @@ func (e *TransitionError) Error() string {
 	return fmt.Sprintf("%s is not allowed while the problem is %s; allowed: %s", e.Action, e.Status, strings.Join(e.Allowed, ", "))
 }
 
-// ForbiddenError: the token's role may not take the action.
-type ForbiddenError struct{ Role, Action string }
+// ForbiddenError: the token's role may not take the action (or, with
+// Field, may not send that field's value).
+type ForbiddenError struct{ Role, Action, Field, Reason string }
 
 func (e *ForbiddenError) Error() string {
+	if e.Reason != "" {
+		return e.Reason
+	}
 	return fmt.Sprintf("role %s may not %s; it needs one of: admin, %s", e.Role, e.Action, strings.Join(actionRoles[e.Action], ", "))
 }
 
-// Act applies an action to problem id in one transaction: the version is
-// checked first, then the transition, then the role; the change and its
-// event are written together, and closing schedules the re-checks.
+// ScopeError: the problem lies outside where the token's holder answers.
+type ScopeError struct{ ID int64 }
+
+func (e *ScopeError) Error() string {
+	return fmt.Sprintf("problem %d is outside the places and cases this token answers for", e.ID)
+}
+
+// Act applies an action to problem id in one transaction. The role is
+// checked first, then the scope (in the SQL that locks the problem), so
+// that a token without the right learns nothing of the problem's state;
+// then the version (412) and the transition (409). The change, its event
+// and its audit row are written together, and closing schedules the
+// re-checks.
 func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, error) {
 	if !slices.Contains(Actions, a.Name) {
 		return Problem{}, &InputError{"action", "want one of " + strings.Join(Actions, ", ")}
+	}
+	if !RoleMay(a.Role, a.Name) {
+		return Problem{}, &ForbiddenError{Role: a.Role, Action: a.Name}
 	}
 	tx, err := pool.Begin(ctx)
 	if err != nil {
@@ -84,14 +104,16 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 			return Problem{}, err
 		}
 	}
+	sa := auth.Args{List: []any{id}}
+	scope := a.As.ProblemScope("p", &sa)
 	err = tx.QueryRow(ctx, `
 		SELECT p.status::text, p.version, p.category_code, p.due_at, c.time_limit_hours::float8, problem_chain(p.chain_links, p.street_distance_m),
 			p.assignee_person_id, p.assignee_department, p.assignee_role, c.lookback_days
-		FROM problems p JOIN categories c ON c.code = p.category_code WHERE p.id = $1 FOR NO KEY UPDATE OF p`, id).
+		FROM problems p JOIN categories c ON c.code = p.category_code WHERE p.id = $1 AND `+scope+` FOR NO KEY UPDATE OF p`, sa.List...).
 		Scan(&cur.status, &cur.version, &cur.category, &cur.dueAt, &cur.limit, &cur.chain,
 			&cur.personID, &cur.department, &cur.role, &cur.lookback)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Problem{}, ErrNotFound
+		return Problem{}, notFoundOrOutOfScope(ctx, tx, id)
 	}
 	if err != nil {
 		return Problem{}, fmt.Errorf("lock problem %d: %w", id, err)
@@ -101,9 +123,6 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 	}
 	if !slices.Contains(allowed[cur.status], a.Name) {
 		return Problem{}, &TransitionError{Status: cur.status, Action: a.Name, Allowed: allowed[cur.status]}
-	}
-	if !RoleMay(a.Role, a.Name) {
-		return Problem{}, &ForbiddenError{Role: a.Role, Action: a.Name}
 	}
 	to := next[a.Name]
 	if to == "" {
@@ -178,8 +197,9 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 	if _, err := tx.Exec(ctx, sql, args...); err != nil {
 		return Problem{}, fmt.Errorf("%s problem %d: %w", a.Name, id, err)
 	}
-	if _, err := tx.Exec(ctx, `INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, note, data)
-		VALUES ($1, $2, $3, $4::problem_status, $5::problem_status, $6, $7)`, id, a.Actor, a.Name, cur.status, to, a.Note, dataJSON); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, note, data, token_id, person_id)
+		VALUES ($1, $2, $3, $4::problem_status, $5::problem_status, $6, $7, $8, $9)`, id, a.Actor, a.Name, cur.status, to, a.Note, dataJSON,
+		tokenID(a.As), a.As.PersonID); err != nil {
 		return Problem{}, fmt.Errorf("record %s: %w", a.Name, err)
 	}
 	switch a.Name {
@@ -198,9 +218,18 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 			return Problem{}, fmt.Errorf("record merge: %w", err)
 		}
 	}
-	p, err := Get(ctx, tx, id)
+	p, err := GetAs(ctx, tx, id, a.As)
 	if err != nil {
 		return p, err
+	}
+	before := map[string]any{"status": cur.status, "version": cur.version, "due_at": cur.dueAt,
+		"assignee_person_id": cur.personID, "assignee_department": cur.department}
+	after := map[string]any{"status": p.Status, "version": p.Version, "due_at": p.DueAt, "note": a.Note, "data": data}
+	if p.Assignee != nil {
+		after["assignee"] = p.Assignee
+	}
+	if err := audit.Record(ctx, tx, "problem."+a.Name, fmt.Sprintf("problem:%d", id), before, after); err != nil {
+		return Problem{}, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return Problem{}, fmt.Errorf("commit: %w", err)
@@ -319,4 +348,26 @@ func checkMergeTarget(ctx context.Context, tx pgx.Tx, id int64, into *int64) err
 		return &ConflictError{"merge_into", fmt.Sprintf("problem %d is %s", *into, status), *into}
 	}
 	return nil
+}
+
+// notFoundOrOutOfScope tells a problem that does not exist (404) from one
+// the token may not act on (403, without its state).
+func notFoundOrOutOfScope(ctx context.Context, q pgx.Tx, id int64) error {
+	var exists bool
+	if err := q.QueryRow(ctx, `SELECT EXISTS (SELECT FROM problems WHERE id = $1)`, id).Scan(&exists); err != nil {
+		return fmt.Errorf("look up problem %d: %w", id, err)
+	}
+	if !exists {
+		return ErrNotFound
+	}
+	return &ScopeError{ID: id}
+}
+
+// tokenID is the principal's token id, NULL for none.
+func tokenID(p auth.Principal) *int64 {
+	if p.TokenID == 0 {
+		return nil
+	}
+	id := p.TokenID
+	return &id
 }

@@ -46,12 +46,28 @@ func setup(t *testing.T) *env {
 		t.Fatalf("fixture: %v", err)
 	}
 	e := &env{d: d, tokens: map[string]string{}}
-	for _, role := range []string{"admin", "supervisor", "dispatcher", "officer", "viewer"} {
+	for _, role := range []string{"admin", "supervisor", "dispatcher", "viewer"} {
 		tok, _, err := auth.Create(ctx, d.Pool, role+" user", role)
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.tokens[role] = tok
+	}
+	// The officer is 张伟, grid officer of grid 001 (where shopFront is);
+	// "hotline" is the hotline import's client, allowed to write source hotline.
+	var zhang int64
+	if err := d.Pool.QueryRow(ctx, `SELECT id FROM people WHERE name = '张伟'`).Scan(&zhang); err != nil {
+		t.Fatal(err)
+	}
+	for name, spec := range map[string]auth.Spec{
+		"officer": {Name: "张伟 officer", Role: "officer", PersonID: &zhang},
+		"hotline": {Name: "hotline client", Role: "dispatcher", Client: "hotline", Sources: []string{"hotline"}},
+	} {
+		tok, _, err := auth.CreateToken(ctx, d.Pool, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.tokens[name] = tok
 	}
 	e.srv = httptest.NewServer(app.New(d.Pool, app.Options{Quiet: true}))
 	t.Cleanup(e.srv.Close)
@@ -95,8 +111,14 @@ func (e *env) call(t *testing.T, role, method, path string, body any, out any, h
 // is created.
 func (e *env) report(t *testing.T, body map[string]any) problem.Problem {
 	t.Helper()
+	return e.reportAs(t, "dispatcher", body)
+}
+
+// reportAs files a problem with the token of role (a key of e.tokens).
+func (e *env) reportAs(t *testing.T, role string, body map[string]any) problem.Problem {
+	t.Helper()
 	var p problem.Problem
-	if s, _ := e.call(t, "dispatcher", "POST", "/api/v1/problems", body, &p); s != 201 {
+	if s, _ := e.call(t, role, "POST", "/api/v1/problems", body, &p); s != 201 {
 		t.Fatalf("report %v: status %d", body, s)
 	}
 	return p

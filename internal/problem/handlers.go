@@ -1,6 +1,8 @@
 package problem
 
 import (
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -35,11 +37,11 @@ type Handlers struct {
 // Register mounts the routes on g (the /api/v1 group).
 func (h *Handlers) Register(g *echo.Group, guard *auth.Guard) {
 	g.POST("/problems", h.report, guard.Require("supervisor", "dispatcher", "officer"))
-	g.GET("/problems", h.list)
-	g.GET("/problems/:id", h.get)
-	// Every role may try; Act checks version, transition, then role.
+	g.GET("/problems", h.list, guard.Optional())
+	g.GET("/problems/:id", h.get, guard.Optional())
+	// Every role may try; Act checks role, scope, version, then transition.
 	g.POST("/problems/:id/actions", h.act, guard.Require(auth.Roles...))
-	g.GET("/rechecks", h.rechecks)
+	g.GET("/rechecks", h.rechecks, guard.Optional())
 	g.POST("/rechecks/:id", h.recordRecheck, guard.Require("supervisor", "dispatcher", "officer"))
 }
 
@@ -164,9 +166,11 @@ func (h *Handlers) report(c echo.Context) error {
 	if len(errs) > 0 {
 		return httpx.Unprocessable(errs...)
 	}
-	r.IdempotencyKey = key
 	pr, _ := auth.From(c)
-	r.Actor = pr.Name
+	r.Actor, r.As = pr.Name, pr
+	if key != "" {
+		r.IdempotencyKey, r.IdempotencyScope, r.IdempotencyHash = key, IdempotencyScope(pr), requestHash(b)
+	}
 	p, created, err := Intake(c.Request().Context(), h.Pool, h.Settings, r)
 	if err != nil {
 		return problem(err)
@@ -185,7 +189,8 @@ func (h *Handlers) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	d, err := GetDetail(c.Request().Context(), h.Pool, id)
+	pr, _ := auth.From(c)
+	d, err := GetDetail(c.Request().Context(), h.Pool, id, pr)
 	if errors.Is(err, ErrNotFound) {
 		return httpx.NotFound("no problem " + c.Param("id"))
 	}
@@ -221,7 +226,7 @@ func (h *Handlers) act(c echo.Context) error {
 		return httpx.Unprocessable(httpx.FieldError{Field: "note", Reason: fmt.Sprintf("%d characters; the limit is %d", n, MaxNote)})
 	}
 	pr, _ := auth.From(c)
-	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role}
+	a := Action{Name: b.Action, Note: b.Note, Assignee: b.Assignee, MergeInto: b.MergeInto, Version: version, Actor: pr.Name, Role: pr.Role, As: pr}
 	if b.DueAt != nil {
 		t, reason := httpx.ParseTime(*b.DueAt)
 		if reason != "" {
@@ -284,7 +289,29 @@ func problem(err error) error {
 	var tr *TransitionError
 	var fb *ForbiddenError
 	var cf *ConflictError
+	var sc *ScopeError
+	var ie *IdempotencyError
 	switch {
+	case errors.As(err, &sc):
+		p := httpx.NewProblem(http.StatusForbidden, sc.Error())
+		p.Type = "https://gridkeeper.dev/problems/out-of-scope"
+		p.Errors = []httpx.FieldError{{Field: "Authorization", Reason: "outside the token's scope"}}
+		return p
+	case errors.As(err, new(*NotDueError)):
+		p := httpx.NewProblem(http.StatusConflict, err.Error())
+		p.Type = "https://gridkeeper.dev/problems/recheck-not-due"
+		p.Errors = []httpx.FieldError{{Field: "result", Reason: "the re-check is not due yet"}}
+		return p
+	case errors.As(err, &ie):
+		p := httpx.NewProblem(http.StatusConflict, ie.Error())
+		p.Type = "https://gridkeeper.dev/problems/idempotency-key-reused"
+		p.Errors = []httpx.FieldError{{Field: "Idempotency-Key", Reason: "already used for a different request"}}
+		p.Extra = map[string]any{"original": "/api/v1/problems/" + strconv.FormatInt(ie.Original, 10), "original_id": ie.Original}
+		return p
+	case errors.As(err, &fb) && fb.Field != "":
+		p := httpx.NewProblem(http.StatusForbidden, fb.Error())
+		p.Errors = []httpx.FieldError{{Field: fb.Field, Reason: fb.Error()}}
+		return p
 	case errors.As(err, &in):
 		return httpx.Unprocessable(httpx.FieldError{Field: in.Field, Reason: in.Reason})
 	case errors.As(err, &pre):
@@ -312,7 +339,10 @@ func problem(err error) error {
 	return err
 }
 
-func authFrom(c echo.Context) (string, bool) {
-	p, ok := auth.From(c)
-	return p.Name, ok
+// requestHash identifies a report's content for idempotency: the decoded
+// body marshalled again, so that spacing and member order do not matter.
+func requestHash(b reportBody) []byte {
+	j, _ := json.Marshal(b)
+	h := sha256.Sum256(j)
+	return h[:]
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -22,7 +23,7 @@ const (
 	MaxLimit     = 10000
 )
 
-var listParams = []string{"status", "category", "area", "source", "overdue", "light", "unmapped", "bbox", "from", "to", "limit", "cursor"}
+var listParams = []string{"status", "category", "area", "source", "overdue", "light", "unmapped", "bbox", "from", "to", "limit", "cursor", "mine"}
 
 // parseFilter reads the list's query parameters.
 func parseFilter(c echo.Context) (Filter, error) {
@@ -46,6 +47,14 @@ func parseFilter(c echo.Context) (Filter, error) {
 	}
 	if f.Light, err = httpx.QueryEnum(c, "light", "green", "yellow", "red"); err != nil {
 		return f, err
+	}
+	f.As, _ = auth.From(c)
+	if raw := c.QueryParam("mine"); raw != "" {
+		v, err := strconv.ParseBool(raw)
+		if err != nil {
+			return f, httpx.Invalid("mine", "want true or false")
+		}
+		f.Mine = v
 	}
 	for name, dst := range map[string]**bool{"overdue": &f.Overdue, "unmapped": &f.Unmapped} {
 		if raw := c.QueryParam(name); raw != "" {
@@ -238,8 +247,8 @@ func (h *Handlers) recordRecheck(c echo.Context) error {
 			return httpx.Unprocessable(httpx.FieldError{Field: "photo_url", Reason: "want an http(s) URL of up to 500 characters"})
 		}
 	}
-	pr, _ := authFrom(c)
-	r, rebound, err := RecordRecheck(c.Request().Context(), h.Pool, h.Settings, id, RecheckResult{Result: b.Result, Note: b.Note, PhotoURL: b.PhotoURL, Actor: pr})
+	pr, _ := auth.From(c)
+	r, rebound, err := RecordRecheck(c.Request().Context(), h.Pool, h.Settings, id, RecheckResult{Result: b.Result, Note: b.Note, PhotoURL: b.PhotoURL, Actor: pr.Name, As: pr})
 	if errors.Is(err, ErrRecheckNotFound) {
 		return httpx.NotFound("no re-check " + c.Param("id"))
 	}

@@ -1,6 +1,7 @@
 package problem
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/uber/h3-go/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
@@ -38,6 +41,40 @@ type Report struct {
 	ReportedAt     time.Time
 	Actor          string // who submitted it (token name)
 	ReboundOf      *int64 // set by a rebounded re-check
+	// As is the submitting token's holder (zero for the server's own
+	// reports, such as a rebound). An external source (auth.ExternalSources)
+	// needs a token allowed to write it.
+	As auth.Principal
+	// IdempotencyScope is whose key IdempotencyKey is (IdempotencyScope());
+	// IdempotencyHash the request's content, to tell a retry from a reuse.
+	IdempotencyScope string
+	IdempotencyHash  []byte
+	// quiet: the caller's own audit row covers this intake (a rebound).
+	quiet bool
+}
+
+// IdempotencyError: the key was used before, by the same client or person,
+// for a different request.
+type IdempotencyError struct {
+	Key      string
+	Original int64
+}
+
+func (e *IdempotencyError) Error() string {
+	return fmt.Sprintf("Idempotency-Key %q was used for another request, which created problem %d; use a new key for a new report", e.Key, e.Original)
+}
+
+// IdempotencyScope is whose idempotency keys a token sends: its service
+// client's, its person's, or (a token of neither) its own. Keys of one
+// scope never meet those of another.
+func IdempotencyScope(p auth.Principal) string {
+	switch {
+	case p.Client != "":
+		return "client:" + p.Client
+	case p.PersonID != nil:
+		return fmt.Sprintf("person:%d", *p.PersonID)
+	}
+	return fmt.Sprintf("token:%d", p.TokenID)
 }
 
 // Settings tune intake.
@@ -54,9 +91,21 @@ type InputError struct{ Field, Reason string }
 func (e *InputError) Error() string { return e.Field + ": " + e.Reason }
 
 // Intake validates, maps, resolves, dispatches and stores a report in one
-// transaction. Retrying a report (same source and source_ref, or the same
-// idempotency key) returns the problem already stored, with created false.
+// transaction with its audit row. Retrying a report (same source and
+// source_ref, or the same idempotency key in the same scope with the same
+// content) returns the problem already stored, with created false; the
+// same key with different content is an IdempotencyError.
 func Intake(ctx context.Context, pool db.DB, s Settings, r Report) (Problem, bool, error) {
+	if r.As.TokenID != 0 && slices.Contains(auth.ExternalSources, r.Source) && r.As.Role != "admin" && !slices.Contains(r.As.Sources, r.Source) {
+		return Problem{}, false, &ForbiddenError{Role: r.As.Role, Action: "report", Field: "source",
+			Reason: "source " + r.Source + " carries another system's ticket numbers: only tokens allowed to write it (token create --sources " + r.Source + ") may use it"}
+	}
+	if _, ok := audit.ActorFrom(ctx); !ok && r.Actor != "" {
+		ctx = audit.WithActor(ctx, audit.Actor{Name: r.Actor})
+	}
+	if r.IdempotencyKey != "" && r.IdempotencyScope == "" {
+		r.IdempotencyScope = IdempotencyScope(r.As)
+	}
 	cat, err := category.Get(ctx, pool, r.Category)
 	if errors.Is(err, category.ErrNotFound) {
 		return Problem{}, false, &InputError{"category", "no category " + r.Category + " (see /api/v1/categories)"}
@@ -99,23 +148,37 @@ func Intake(ctx context.Context, pool db.DB, s Settings, r Report) (Problem, boo
 	chainJSON, _ := json.Marshal(chain.Links)
 
 	var id int64
-	err = pool.QueryRow(ctx, intakeSQL,
-		cat.Code, r.Description, r.Address, r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey),
-		nullable(r.ReporterName), nullable(r.ReporterPhone), r.Photos, r.Lon, r.Lat, int64(cell), r.ReportedAt,
-		m.grid, m.community, m.subdistrict, m.district, m.street, m.streetDistance, m.frontage, chainJSON,
-		personID, depCode, role, auto, cat.TimeLimitHours,
-		cat.RecurRadiusM, cat.RecurDays, cat.DuplicateRadiusM, places.RadiusDegrees(max(cat.RecurRadiusM, cat.DuplicateRadiusM), r.Lat),
-		events, r.Actor, r.ReboundOf,
-	).Scan(&id)
-	created := true
-	if errors.Is(err, pgx.ErrNoRows) {
-		created = false
-		id, err = existing(ctx, pool, r)
-	}
+	var created bool
+	err = db.InTx(ctx, pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, intakeSQL,
+			cat.Code, r.Description, r.Address, r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey),
+			nullable(r.ReporterName), nullable(r.ReporterPhone), r.Photos, r.Lon, r.Lat, int64(cell), r.ReportedAt,
+			m.grid, m.community, m.subdistrict, m.district, m.street, m.streetDistance, m.frontage, chainJSON,
+			personID, depCode, role, auto, cat.TimeLimitHours,
+			cat.RecurRadiusM, cat.RecurDays, cat.DuplicateRadiusM, places.RadiusDegrees(max(cat.RecurRadiusM, cat.DuplicateRadiusM), r.Lat),
+			events, r.Actor, r.ReboundOf, nullable(r.IdempotencyScope), r.IdempotencyHash, tokenID(r.As), r.As.PersonID,
+		).Scan(&id)
+		if errors.Is(err, pgx.ErrNoRows) {
+			id, err = existing(ctx, tx, r)
+			return err
+		}
+		if err != nil {
+			return fmt.Errorf("store problem: %w", err)
+		}
+		created = true
+		if r.quiet {
+			return nil
+		}
+		p, err := Get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "problem.report", fmt.Sprintf("problem:%d", id), nil, p)
+	})
 	if err != nil {
-		return Problem{}, false, fmt.Errorf("store problem: %w", err)
+		return Problem{}, false, err
 	}
-	p, err := Get(ctx, pool, id)
+	p, err := GetAs(ctx, pool, id, r.As)
 	return p, created, err
 }
 
@@ -131,7 +194,7 @@ WITH pt AS (
 		grid_code, community_code, subdistrict_code, district_code, street_code, street_distance_m, frontage_id, chain_links,
 		assignee_person_id, assignee_department, assignee_role, status,
 		registered_at, dispatched_at, dispatch_count, time_limit_hours, due_at,
-		recurs_of, duplicate_of, rebound_of, number)
+		recurs_of, duplicate_of, rebound_of, number, idempotency_scope, idempotency_hash)
 	SELECT $1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::text[], '{}'), pt.g, $12, $13,
 		$14, $15, $16, $17, $18, $19, $20, chain_store($21::jsonb),
 		$22, $23, $24, CASE WHEN $25 THEN 'dispatched' ELSE 'reported' END::problem_status,
@@ -146,29 +209,43 @@ WITH pt AS (
 		 WHERE q.category_code = $1 AND q.status IN ('reported', 'registered', 'dispatched', 'in_progress', 'resolved', 'parked')
 		   AND ST_DWithin(q.geom, pt.g, $30) AND ST_DWithin(q.geom::geography, pt.g::geography, $29)
 		 ORDER BY ST_Distance(q.geom::geography, pt.g::geography), q.id LIMIT 1),
-		$33, ''
+		$33, '', $34, $35
 	FROM pt
 	ON CONFLICT DO NOTHING
 	RETURNING id, assignee_person_id, assignee_department, assignee_role
 ), ev AS (
-	INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, data)
+	INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, data, token_id, person_id)
 	SELECT ins.id, $32, e.action,
 		CASE e.action WHEN 'report' THEN NULL WHEN 'register' THEN 'reported' ELSE 'registered' END::problem_status,
 		CASE e.action WHEN 'report' THEN 'reported' WHEN 'register' THEN 'registered' ELSE 'dispatched' END::problem_status,
 		CASE WHEN e.action = 'dispatch' THEN jsonb_build_object('assignee_person_id', ins.assignee_person_id,
-			'assignee_department', ins.assignee_department, 'role', ins.assignee_role, 'auto', true) ELSE '{}' END
+			'assignee_department', ins.assignee_department, 'role', ins.assignee_role, 'auto', true) ELSE '{}' END,
+		$36, $37
 	FROM ins, unnest($31::text[]) WITH ORDINALITY AS e(action, n)
 	ORDER BY e.n
 )
 SELECT id FROM ins`
 
-// existing finds the problem a retried report already created.
-func existing(ctx context.Context, pool db.DB, r Report) (int64, error) {
+// existing finds the problem a retried report already created: the one
+// with its key in its scope (a different content under that key is an
+// IdempotencyError), else the one with its source and source_ref (the
+// uniqueness the hotline import shares).
+func existing(ctx context.Context, q db.DB, r Report) (int64, error) {
 	var id int64
-	err := pool.QueryRow(ctx, `SELECT id FROM problems
-		WHERE (source = $1 AND source_ref = $2) OR idempotency_key = $3 ORDER BY id LIMIT 1`,
-		r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey)).Scan(&id)
-	return id, err
+	var hash []byte
+	var byKey bool
+	err := q.QueryRow(ctx, `SELECT id, idempotency_hash, idempotency_key IS NOT DISTINCT FROM $3 AND idempotency_scope IS NOT DISTINCT FROM $4
+		FROM problems
+		WHERE (source = $1 AND source_ref = $2) OR (idempotency_scope = $4 AND idempotency_key = $3)
+		ORDER BY (idempotency_scope = $4 AND idempotency_key = $3) DESC NULLS LAST, id LIMIT 1`,
+		r.Source, nullable(r.SourceRef), nullable(r.IdempotencyKey), nullable(r.IdempotencyScope)).Scan(&id, &hash, &byKey)
+	if err != nil {
+		return 0, fmt.Errorf("find the stored report: %w", err)
+	}
+	if byKey && r.IdempotencyHash != nil && !bytes.Equal(hash, r.IdempotencyHash) {
+		return 0, &IdempotencyError{Key: r.IdempotencyKey, Original: id}
+	}
+	return id, nil
 }
 
 // placeMapping is what the chain says about where the point is.

@@ -89,7 +89,7 @@ func TestPublicReportsWaitForRegistrationUnlessTheCategorySaysOtherwise(t *testi
 	if citizen.Status != "reported" || citizen.Assignee != nil || citizen.DueAt != nil {
 		t.Fatalf("citizen litter report: %+v, want reported and not dispatched", citizen)
 	}
-	hotline := e.report(t, with(shopFront, "category", "T-LIGHT", "source", "hotline", "source_ref", "12345-1"))
+	hotline := e.reportAs(t, "hotline", with(shopFront, "category", "T-LIGHT", "source", "hotline", "source_ref", "12345-1"))
 	if hotline.Status != "dispatched" || hotline.Assignee == nil || hotline.Assignee.Code != "gdgs" {
 		t.Fatalf("hotline streetlight report: %+v, want dispatched to the power company", hotline)
 	}
@@ -112,11 +112,12 @@ func TestTwentyConcurrentRetriesOfOneReportStoreOneProblem(t *testing.T) {
 	e := setup(t)
 	for _, variant := range []struct {
 		name    string
+		token   string
 		body    map[string]any
 		headers []string
 	}{
-		{"same source_ref", with(shopFront, "category", "T-LITTER", "source", "hotline", "source_ref", "12345-20261127-0001"), nil},
-		{"same Idempotency-Key", with(shopFront, "category", "T-ROAD", "source", "patrol"), []string{"Idempotency-Key", "app-7f3a"}},
+		{"same source_ref", "hotline", with(shopFront, "category", "T-LITTER", "source", "hotline", "source_ref", "12345-20261127-0001"), nil},
+		{"same Idempotency-Key", "dispatcher", with(shopFront, "category", "T-ROAD", "source", "patrol"), []string{"Idempotency-Key", "app-7f3a"}},
 	} {
 		statuses := make([]int, 20)
 		ids := make([]int64, 20)
@@ -126,7 +127,7 @@ func TestTwentyConcurrentRetriesOfOneReportStoreOneProblem(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				var p problem.Problem
-				statuses[i], _ = e.call(t, "dispatcher", "POST", "/api/v1/problems", variant.body, &p, variant.headers...)
+				statuses[i], _ = e.call(t, variant.token, "POST", "/api/v1/problems", variant.body, &p, variant.headers...)
 				ids[i] = p.ID
 			}()
 		}

@@ -52,6 +52,10 @@ func TestALookBackThatFindsItBackOpensALinkedProblemForTodaysHolder(t *testing.T
 	if len(due.Items) != 2 || due.Items[0].ProblemID != p.ID || due.Items[0].Days != 7 {
 		t.Fatalf("due re-checks %+v", due.Items)
 	}
+	// Both look-backs fall due (a re-check is recorded only when due).
+	if _, err := e.d.Pool.Exec(t.Context(), `UPDATE rechecks SET due_at = now() - interval '1 minute' WHERE problem_id = $1`, p.ID); err != nil {
+		t.Fatal(err)
+	}
 	var held struct{ Recheck problem.Recheck }
 	if s, _ := e.call(t, "supervisor", "POST", fmt.Sprintf("/api/v1/rechecks/%d", due.Items[0].ID), map[string]any{"result": "held"}, &held); s != 200 || held.Recheck.Status != "held" {
 		t.Fatalf("held: %d %+v", s, held)

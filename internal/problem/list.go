@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -52,12 +53,22 @@ type Filter struct {
 	From, To *time.Time // reported_at in [From, To)
 	Limit    int
 	After    *Cursor
+	// As is who asks: reporter contacts appear where their scope covers
+	// the problem; Mine keeps only those problems.
+	As   auth.Principal
+	Mine bool
 }
 
-func (f Filter) where() (string, []any) {
+// where returns the WHERE clause, the caller's scope expression (for the
+// contact columns) and their arguments.
+func (f Filter) where() (string, string, []any) {
 	conds := []string{"true"}
-	var args []any
-	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
+	var a auth.Args
+	arg := a.Arg
+	scope := f.As.ProblemScope("p", &a)
+	if f.Mine {
+		conds = append(conds, scope)
+	}
 	if len(f.Statuses) > 0 {
 		conds = append(conds, "p.status::text = ANY("+arg(f.Statuses)+")")
 	}
@@ -93,15 +104,15 @@ func (f Filter) where() (string, []any) {
 	if f.After != nil {
 		conds = append(conds, fmt.Sprintf("(p.reported_at, p.id) < (%s, %s)", arg(f.After.ReportedAt), arg(f.After.ID)))
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), scope, a.List
 }
 
 // Each calls fn for up to f.Limit problems, newest first, as rows arrive,
 // and returns the cursor of the next page (nil on the last page).
 func Each(ctx context.Context, pool *pgxpool.Pool, f Filter, fn func(Problem) error) (*Cursor, error) {
-	where, args := f.where()
+	where, scope, args := f.where()
 	args = append(args, f.Limit+1)
-	rows, err := pool.Query(ctx, `SELECT `+problemCols+` `+problemFrom+where+
+	rows, err := pool.Query(ctx, `SELECT `+problemCols+contactCols(scope)+` `+problemFrom+where+
 		` ORDER BY p.reported_at DESC, p.id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list problems: %w", err)
@@ -131,7 +142,7 @@ func Each(ctx context.Context, pool *pgxpool.Pool, f Filter, fn func(Problem) er
 // responses that must announce it in a header (CSV's Link): the key of the
 // Limit-th row, when a row follows it.
 func NextCursor(ctx context.Context, pool *pgxpool.Pool, f Filter) (*Cursor, error) {
-	where, args := f.where()
+	where, _, args := f.where()
 	args = append(args, f.Limit-1)
 	rows, err := pool.Query(ctx, `SELECT p.reported_at, p.id `+problemFrom+where+
 		` ORDER BY p.reported_at DESC, p.id DESC OFFSET $`+strconv.Itoa(len(args))+` LIMIT 2`, args...)

@@ -16,8 +16,8 @@ type Assignee struct {
 	Role string `json:"role,omitempty"` // the duty role that made them the handler
 }
 
-// Problem is a problem as the API shows it. Reporter contact never leaves
-// the server in it.
+// Problem is a problem as the API shows it. Reporter contact leaves the
+// server only to staff whose scope covers the problem (Reporter).
 type Problem struct {
 	ID              int64      `json:"id"`
 	Number          string     `json:"number"`
@@ -60,6 +60,15 @@ type Problem struct {
 	DuplicateOf     *int64     `json:"duplicate_of"`
 	MergedInto      *int64     `json:"merged_into"`
 	AllowedActions  []string   `json:"allowed_actions"`
+	// Reporter is the reporter's contact, present only for signed-in staff
+	// whose scope covers the problem.
+	Reporter *Reporter `json:"reporter,omitempty"`
+}
+
+// Reporter is who reported a problem and how to reach them.
+type Reporter struct {
+	Name  *string `json:"name"`
+	Phone *string `json:"phone"`
 }
 
 // lightSQL is the deadline light of problem p (see the package comment).
@@ -85,8 +94,19 @@ const problemCols = `p.id, p.number, p.category_code, c.name, p.description, p.a
 	` + lightSQL + `, ` + overdueSQL + `, CASE WHEN p.status = 'closed' AND p.due_at IS NOT NULL THEN p.closed_at <= p.due_at END,
 	p.dispatch_count, p.rework_count, p.extension_count, p.recurs_of, p.rebound_of, p.duplicate_of, p.merged_into`
 
+// contactCols are the two reporter columns scanProblem reads after
+// problemCols: the contact where scope (a boolean SQL expression over p)
+// holds, NULL elsewhere.
+func contactCols(scope string) string {
+	return `, CASE WHEN ` + scope + ` THEN p.reporter_name END, CASE WHEN ` + scope + ` THEN p.reporter_phone END`
+}
+
+// noContact reads no reporter contact.
+const noContact = `, NULL::text, NULL::text`
+
 func scanProblem(row pgx.Row) (Problem, error) {
 	var p Problem
+	var reporterName, reporterPhone *string
 	var h3 int64
 	var personID *int64
 	var personName, depCode, depName, role *string
@@ -96,9 +116,13 @@ func scanProblem(row pgx.Row) (Problem, error) {
 		&personID, &personName, &depCode, &depName, &role,
 		&p.RegisteredAt, &p.DispatchedAt, &p.DueAt, &p.TimeLimitHours, &p.ResolvedAt, &p.ClosedAt,
 		&p.Light, &p.Overdue, &p.OnTime,
-		&p.DispatchCount, &p.ReworkCount, &p.ExtensionCount, &p.RecursOf, &p.ReboundOf, &p.DuplicateOf, &p.MergedInto)
+		&p.DispatchCount, &p.ReworkCount, &p.ExtensionCount, &p.RecursOf, &p.ReboundOf, &p.DuplicateOf, &p.MergedInto,
+		&reporterName, &reporterPhone)
 	if err != nil {
 		return p, err
+	}
+	if reporterName != nil || reporterPhone != nil {
+		p.Reporter = &Reporter{Name: reporterName, Phone: reporterPhone}
 	}
 	p.H3 = cellString(h3)
 	p.Unmapped = p.Grid == nil

@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/gridkeeper/gridkeeper/internal/audit"
+	"github.com/gridkeeper/gridkeeper/internal/auth"
 )
 
 // Recheck is a look-back inspection (回头看) of a closed problem.
@@ -91,12 +95,23 @@ type RecheckResult struct {
 	Note     string
 	PhotoURL string
 	Actor    string
+	As       auth.Principal // who records it: their scope must cover the problem
+}
+
+// NotDueError: a re-check recorded before it is due, by someone who may
+// not record it early (a supervisor may, with a reason).
+type NotDueError struct{ DueAt time.Time }
+
+func (e *NotDueError) Error() string {
+	return "the re-check is due at " + e.DueAt.Format(time.RFC3339) + "; before that only a supervisor may record it, with a note saying why"
 }
 
 // ErrRecheckNotFound is returned for an unknown re-check.
 var ErrRecheckNotFound = errors.New("re-check not found")
 
-// RecordRecheck records a re-check's result. A rebound opens a new problem
+// RecordRecheck records a re-check's result, when it is due (earlier only
+// by a supervisor or admin with a note), where res.As answers (the scope
+// is in the SQL that locks the re-check). A rebound opens a new problem
 // at the same place and category, linked to the original (rebound_of) and
 // dispatched to whoever answers for the place now — in the same
 // transaction as the result, so a failure leaves neither.
@@ -109,20 +124,37 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 		return Recheck{}, nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
+	if _, ok := audit.ActorFrom(ctx); !ok && res.Actor != "" {
+		ctx = audit.WithActor(ctx, audit.Actor{Name: res.Actor})
+	}
 	var status, category string
 	var problemID int64
 	var lon, lat float64
-	err = tx.QueryRow(ctx, `SELECT r.status, r.problem_id, p.category_code, ST_X(p.geom), ST_Y(p.geom)
-		FROM rechecks r JOIN problems p ON p.id = r.problem_id WHERE r.id = $1 FOR UPDATE OF r`, id).
-		Scan(&status, &problemID, &category, &lon, &lat)
+	var dueAt time.Time
+	sa := auth.Args{List: []any{id}}
+	scope := res.As.ProblemScope("p", &sa)
+	err = tx.QueryRow(ctx, `SELECT r.status, r.problem_id, p.category_code, ST_X(p.geom), ST_Y(p.geom), r.due_at
+		FROM rechecks r JOIN problems p ON p.id = r.problem_id WHERE r.id = $1 AND `+scope+` FOR UPDATE OF r`, sa.List...).
+		Scan(&status, &problemID, &category, &lon, &lat, &dueAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Recheck{}, nil, ErrRecheckNotFound
+		err := tx.QueryRow(ctx, `SELECT problem_id FROM rechecks WHERE id = $1`, id).Scan(&problemID)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Recheck{}, nil, ErrRecheckNotFound
+		}
+		if err != nil {
+			return Recheck{}, nil, fmt.Errorf("look up re-check %d: %w", id, err)
+		}
+		return Recheck{}, nil, &ScopeError{ID: problemID}
 	}
 	if err != nil {
 		return Recheck{}, nil, fmt.Errorf("lock re-check %d: %w", id, err)
 	}
 	if status != "pending" {
 		return Recheck{}, nil, &TransitionError{Status: status, Action: "record a re-check", Allowed: []string{}}
+	}
+	early := (res.As.Role == "supervisor" || res.As.Role == "admin") && strings.TrimSpace(res.Note) != ""
+	if dueAt.After(time.Now()) && !early {
+		return Recheck{}, nil, &NotDueError{DueAt: dueAt}
 	}
 	var rebound *Problem
 	var reboundID *int64
@@ -137,7 +169,7 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 		}
 		p, _, err := Intake(ctx, tx, s, Report{
 			Category: category, Description: desc, Source: "inspection", SourceRef: fmt.Sprintf("recheck-%d", id),
-			Photos: photos, Lon: lon, Lat: lat, ReportedAt: time.Now(), Actor: res.Actor, ReboundOf: &problemID,
+			Photos: photos, Lon: lon, Lat: lat, ReportedAt: time.Now(), Actor: res.Actor, ReboundOf: &problemID, quiet: true,
 		})
 		if err != nil {
 			return Recheck{}, nil, fmt.Errorf("open the rebound problem: %w", err)
@@ -151,6 +183,13 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 	r, err := scanRecheck(tx.QueryRow(ctx, `SELECT `+recheckCols+` WHERE r.id = $1`, id))
 	if err != nil {
 		return Recheck{}, nil, fmt.Errorf("read re-check %d: %w", id, err)
+	}
+	after := map[string]any{"recheck": r}
+	if rebound != nil {
+		after["rebound_problem"] = rebound
+	}
+	if err := audit.Record(ctx, tx, "recheck.record", fmt.Sprintf("recheck:%d", id), map[string]any{"status": status, "due_at": dueAt}, after); err != nil {
+		return Recheck{}, nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return Recheck{}, nil, fmt.Errorf("commit: %w", err)

@@ -126,23 +126,27 @@ func TestForbiddenTransitionsAnswer409WithTheAllowedActions(t *testing.T) {
 	}
 }
 
-func TestVersionIsCheckedBeforeTransitionAndTransitionBeforeRole(t *testing.T) {
+func TestRoleIsCheckedBeforeVersionAndVersionBeforeTransition(t *testing.T) {
 	e := setup(t)
 	p := e.report(t, with(shopFront, "category", "T-LITTER", "source", "patrol"))
 	stale := p
 	stale.Version = p.Version - 1
 	var pb problemBody
-	// Stale version, forbidden transition, wrong role: the version wins.
-	if s := e.act(t, "viewer", stale, map[string]any{"action": "close"}, &pb); s != 412 {
-		t.Fatalf("stale version: %d, want 412 whatever the action", s)
+	// Stale version, forbidden transition, wrong role: the role wins, and
+	// the answer says nothing of the problem's version or state.
+	if s := e.act(t, "viewer", stale, map[string]any{"action": "close"}, &pb); s != 403 || pb.AllowedActions != nil {
+		t.Fatalf("viewer closing a stale version: %d %+v, want a bare 403", s, pb)
 	}
-	// Current version, forbidden transition, wrong role: the transition wins.
-	if s := e.act(t, "viewer", p, map[string]any{"action": "close"}, &pb); s != 409 {
-		t.Fatalf("forbidden transition: %d, want 409", s)
-	}
-	// Allowed transition, wrong role: 403.
 	if s := e.act(t, "viewer", p, map[string]any{"action": "start"}, &pb); s != 403 || pb.Errors[0].Field != "Authorization" {
 		t.Fatalf("viewer starting: %d %+v, want 403", s, pb)
+	}
+	// With the right role: a stale version is a 412 whatever the action.
+	if s := e.act(t, "admin", stale, map[string]any{"action": "close"}, &pb); s != 412 {
+		t.Fatalf("stale version: %d, want 412 whatever the action", s)
+	}
+	// Current version, forbidden transition: 409.
+	if s := e.act(t, "admin", p, map[string]any{"action": "close"}, &pb); s != 409 {
+		t.Fatalf("forbidden transition: %d, want 409", s)
 	}
 	if s := e.act(t, "officer", p, map[string]any{"action": "park", "note": "x"}, &pb); s != 403 {
 		t.Fatalf("officer parking: %d, want 403 (the desk parks)", s)

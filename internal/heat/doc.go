@@ -61,9 +61,10 @@
 // rows: one per day and area, about 15,000), or a marker row when it moved
 // nothing counted (workflow actions: one comparison and one small insert).
 // Fold (fold.go) adds the deltas into heat_day and deletes them in one
-// transaction, one folder at a time (heat_fold's row, SKIP LOCKED): serve
-// runs RunFolder, the import folds after it commits, and a read that finds
-// many deltas pending starts a fold in the background. Readers add the
+// transaction, one folder at a time (heat_fold's row, SKIP LOCKED):
+// RunFolder folds on a ticker for a long-running server, the import folds
+// after it commits, and a read that finds many deltas pending starts a fold
+// in the background. Readers add the
 // deltas not folded yet to heat_day's entries themselves, in the same
 // snapshot, so answers are exact at any fold lag. A heatmap at
 // resolutions 5–10 reads the whole days of its window from heat_day (only

@@ -11,6 +11,7 @@ require (
 	github.com/prometheus/client_golang v1.23.2
 	github.com/tidwall/geodesic v1.52.3
 	github.com/uber/h3-go/v4 v4.4.0
+	golang.org/x/image v0.44.0
 	golang.org/x/text v0.41.0
 )
 

@@ -1,7 +1,8 @@
 // Package web carries the map page (index.html), the dashboard
-// (dashboard.html) and the API docs page (api.html), their scripts and
-// styles, and the vendored MapLibre GL JS and Swagger UI under vendor/,
-// embedded so that the binary serves the pages with no files beside it. The browser test in test/ is not embedded.
+// (dashboard.html), the API docs page (api.html) and the officer's phone
+// page (m/), their scripts and styles, and the vendored MapLibre GL JS and
+// Swagger UI under vendor/, embedded so that the binary serves the pages
+// with no files beside it. The browser test in test/ is not embedded.
 package web
 
 import "embed"
@@ -10,5 +11,5 @@ import "embed"
 // "style.css", "dashboard.html" and "vendor/maplibre-gl/maplibre-gl.js" and
 // so on.
 //
-//go:embed index.html dashboard.html api.html *.js *.css vendor
+//go:embed index.html dashboard.html api.html *.js *.css vendor m
 var FS embed.FS

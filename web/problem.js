@@ -16,6 +16,7 @@ import {
   ACTION_NAMES, LIGHT_NAMES, actionLabel, categoryOf, may, nameOf, role, sourceLabel, statusLabel,
 } from './problems.js';
 import { RECHECK_NAMES, recheckButtons } from './rechecks.js';
+import { photosSection } from './photos.js';
 
 // Actions that ask "are you sure?" with a second click.
 const CONFIRM = ['void', 'merge'];
@@ -126,6 +127,7 @@ export function problemView(d, { open, openProblem, onChanged, reload, flash = '
         : h('p', { class: 'hint' }, '无责任链 No chain')),
     h('h3', {}, '处理过程 Timeline'),
     timeline(d.events),
+    photosSection(d.id),
     recheckSection(d, { openProblem, onChanged }),
     briefs('复发链 Recurrences at this place', 'recurrences', d.recurrences, d.id, openProblem, 2),
     briefs('已合并的重复 Merged duplicates', 'merged', d.merged, d.id, openProblem, 1),

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -34,6 +35,7 @@ func runServe(ctx context.Context, args []string) error {
 	fs := flags("serve", &cfg)
 	cfg.RegisterServe(fs)
 	loadSample := fs.Bool("sample", envBool("GRIDKEEPER_SAMPLE"), "load the sample city from geodata/ when the database has no areas (env GRIDKEEPER_SAMPLE=1)")
+	photoDir := fs.String("photo-dir", os.Getenv("GRIDKEEPER_PHOTO_DIR"), "directory of the photo evidence, content-addressed (env GRIDKEEPER_PHOTO_DIR); empty: photos/ under -data-dir")
 	sampleProblems := fs.Int("sample-problems", envInt("GRIDKEEPER_SAMPLE_PROBLEMS", 100000),
 		"with -sample: hotline tickets of the last year to generate and import when the sample city is first loaded; 0 skips (env GRIDKEEPER_SAMPLE_PROBLEMS)")
 	maxExtension := fs.Int("max-extension-days", envInt("GRIDKEEPER_MAX_EXTENSION_DAYS", problem.DefaultMaxExtensionDays),
@@ -45,6 +47,9 @@ func runServe(ctx context.Context, args []string) error {
 		return fmt.Errorf("-max-extension-days: want at least 1, got %d", *maxExtension)
 	}
 	setupLog(&cfg)
+	if *photoDir == "" {
+		*photoDir = filepath.Join(cfg.DataDir, "photos")
+	}
 
 	t, err := db.Resolve(ctx, cfg.DatabaseURL, cfg.DataDir)
 	if err != nil {
@@ -57,19 +62,19 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	slog.Info("schema ready", "from", from, "to", to)
 	pool, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: int32(cfg.DBMaxConns),
-		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout})
+		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return err
 	}
-	defer db.CloseWithin(pool, 5*time.Second)
 	// Token checks and readiness get connections of their own, so that
 	// they never wait behind long list queries.
 	control, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: 3, Name: "control",
-		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second})
+		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second, AcquireTimeout: 2 * time.Second})
 	if err != nil {
+		pool.Close()
 		return err
 	}
-	defer db.CloseWithin(control, 5*time.Second)
+	defer db.CloseWithin(5*time.Second, pool, control)
 	warnDurability(ctx, pool)
 	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
 		return err
@@ -79,15 +84,8 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if *loadSample {
-		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
-		if err != nil {
+		if err := loadSampleCity(ctx, t.URL, *sampleProblems); err != nil {
 			return err
-		}
-		slog.Info("sample city", "loaded", loaded)
-		if loaded && *sampleProblems > 0 {
-			if _, err := history.Load(ctx, pool, *sampleProblems, os.Stderr); err != nil {
-				return err
-			}
 		}
 	}
 	if t.Cluster != nil {
@@ -97,7 +95,7 @@ func runServe(ctx context.Context, args []string) error {
 	}
 
 	a := app.New(pool, app.Options{StreetRadiusM: cfg.StreetRadiusM, RequestTimeout: cfg.RequestTimeout, Web: web.FS,
-		RankingWeights: &weights, Control: control, MaxExtensionDays: *maxExtension})
+		RankingWeights: &weights, Control: control, MaxExtensionDays: *maxExtension, PhotoDir: *photoDir})
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
@@ -108,6 +106,28 @@ func runServe(ctx context.Context, args []string) error {
 	go tiles.RunFolder(ctx, pool, time.Minute) // packs the tile versions writers append
 	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadSampleCity loads the sample city, and a year of tickets when it was
+// not there yet, on a bulk pool of its own: imports run without the
+// request connections' statement and lock timeouts.
+func loadSampleCity(ctx context.Context, url string, problems int) error {
+	bulk, err := db.Open(ctx, url, db.PoolOptions{Bulk: true, Name: "sample"})
+	if err != nil {
+		return err
+	}
+	defer bulk.Close()
+	loaded, err := sample.LoadIfEmpty(ctx, bulk, os.Stderr)
+	if err != nil {
+		return err
+	}
+	slog.Info("sample city", "loaded", loaded)
+	if loaded && problems > 0 {
+		if _, err := history.Load(ctx, bulk, problems, os.Stderr); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -7,9 +7,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -28,7 +30,10 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/frontage"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/mytasks"
 	"github.com/gridkeeper/gridkeeper/internal/ogc"
+	"github.com/gridkeeper/gridkeeper/internal/open311"
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 	"github.com/gridkeeper/gridkeeper/internal/places"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/qa"
@@ -46,6 +51,9 @@ type Options struct {
 	// MaxExtensionDays bounds a problem's extension (working days ahead);
 	// zero: problem.DefaultMaxExtensionDays.
 	MaxExtensionDays int
+	// PhotoDir holds the photos, content-addressed; empty: a new temporary
+	// directory (tests). The serve command passes -photo-dir.
+	PhotoDir string
 
 	// RankingWeights weigh the ranking's composite score; nil: stats.DefaultWeights.
 	RankingWeights *stats.Weights
@@ -95,6 +103,10 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 	(&heat.Handlers{Pool: pool}).Register(api)
 	(&problem.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM, MaxExtensionDays: opt.MaxExtensionDays}}).Register(api, a.Guard)
 	(&stats.Handlers{Pool: pool, Weights: opt.RankingWeights}).Register(api)
+	photos := photo.DirStore{Dir: photoDir(opt.PhotoDir)}
+	(&photo.Handlers{Pool: pool, Store: photos}).Register(api, a.Guard)
+	(&mytasks.Handlers{Pool: pool}).Register(api, a.Guard)
+	(&open311.Handlers{Pool: pool, Settings: problem.Settings{StreetRadiusM: opt.StreetRadiusM}}).Register(e.Group("/open311/v2"))
 	(&ogc.Handlers{Pool: pool}).Register(e) // OGC API – Features at /ogc
 
 	(&tiles.Handlers{Pool: pool}).Register(e)
@@ -107,6 +119,19 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		})))
 	}
 	return a
+}
+
+// photoDir is dir, or a new temporary directory when dir is empty.
+func photoDir(dir string) string {
+	if dir != "" {
+		return dir
+	}
+	tmp, err := os.MkdirTemp("", "gridkeeper-photos-")
+	if err != nil {
+		panic(fmt.Sprintf("temporary photo directory: %v", err))
+	}
+	slog.Debug("photos go to a temporary directory; set -photo-dir", "dir", tmp)
+	return tmp
 }
 
 // ready answers 200 when a query reaches the database within two seconds,

@@ -16,6 +16,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/duty"
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 )
 
 // Action is one workflow step asked of a problem.
@@ -123,6 +124,16 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 	}
 	if !slices.Contains(allowed[cur.status], a.Name) {
 		return Problem{}, &TransitionError{Status: cur.status, Action: a.Name, Allowed: allowed[cur.status]}
+	}
+	if a.Name == "resolve" {
+		// The category's photo rule (internal/photo) may ask for an after photo.
+		reason, err := photo.MissingForResolve(ctx, tx, id)
+		if err != nil {
+			return Problem{}, err
+		}
+		if reason != "" {
+			return Problem{}, &InputError{"photo", reason}
+		}
 	}
 	to := next[a.Name]
 	if to == "" {

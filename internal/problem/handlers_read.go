@@ -42,7 +42,7 @@ func parseFilter(c echo.Context) (Filter, error) {
 	f.Category = c.QueryParam("category")
 	f.Area = c.QueryParam("area")
 	var err error
-	if f.Source, err = httpx.QueryEnum(c, "source", Sources...); err != nil {
+	if f.Source, err = httpx.QueryEnum(c, "source", ListSources...); err != nil {
 		return f, err
 	}
 	if f.Light, err = httpx.QueryEnum(c, "light", "green", "yellow", "red"); err != nil {

@@ -23,6 +23,10 @@ import (
 // Sources of reports.
 var Sources = []string{"hotline", "patrol", "supervision", "citizen", "inspection", "api"}
 
+// ListSources are the sources a list may filter by: Sources, and open311,
+// which only the Open311 endpoint (internal/open311) writes.
+var ListSources = append(slices.Clone(Sources), "open311")
+
 // staffSources are registered and dispatched at intake.
 var staffSources = []string{"patrol", "supervision", "inspection", "api"}
 

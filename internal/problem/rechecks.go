@@ -13,6 +13,7 @@ import (
 
 	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/photo"
 )
 
 // Recheck is a look-back inspection (回头看) of a closed problem.
@@ -155,6 +156,12 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 	early := (res.As.Role == "supervisor" || res.As.Role == "admin") && strings.TrimSpace(res.Note) != ""
 	if dueAt.After(time.Now()) && !early {
 		return Recheck{}, nil, &NotDueError{DueAt: dueAt}
+	}
+	// The category's photo rule (internal/photo) may ask for a recheck photo.
+	if reason, err := photo.MissingForRecheck(ctx, tx, id); err != nil {
+		return Recheck{}, nil, err
+	} else if reason != "" {
+		return Recheck{}, nil, &InputError{"photo", reason}
 	}
 	var rebound *Problem
 	var reboundID *int64

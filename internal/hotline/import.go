@@ -124,6 +124,10 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 			pre <- fmt.Errorf("chain links: %w", err)
 			return
 		}
+		if _, err = storeLinks(ctx, pool, im.spans); err != nil {
+			pre <- fmt.Errorf("store chain links: %w", err)
+			return
+		}
 		pre <- nil
 	}()
 	rows, err := rd.readAll(opt.Progress)
@@ -322,9 +326,6 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("write events: %w", err)
 	}
 	slog.Debug("import problems", "wrote", "events", "took", time.Since(start))
-	if _, err := storeLinks(ctx, tx, im.spans); err != nil {
-		return fmt.Errorf("store chain links: %w", err)
-	}
 	if im.replica {
 		if err := im.lockReferenced(ctx, tx); err != nil {
 			return err

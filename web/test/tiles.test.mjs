@@ -100,8 +100,15 @@ test('the map draws every problem from tiles at every zoom, from the city to a s
     assert.ok(d.counted > 0, `problems drawn at zoom ${z}`);
     if (z >= 15) assert.ok(d.points > 0 && d.cells === 0, `points, not cells, at street zoom ${z}`);
     else assert.ok(d.cells > 0, `cells at zoom ${z}`);
+    // The bar is rewritten once the map is idle: wait for it to count what is drawn.
+    const counted = await page.waitForFunction(() => {
+      const fs = window.gridkeeper.map.queryRenderedFeatures({ layers: ['problem-cluster', 'problem-point'] });
+      const points = new Set(fs.filter((f) => !f.properties.cell).map((f) => f.properties.id));
+      const n = fs.filter((f) => f.properties.cell).reduce((m, f) => m + Number(f.properties.count), 0) + points.size;
+      return document.getElementById('problem-count').textContent.includes(`显示 ${n} 条`);
+    }, null, { timeout: 15_000, polling: 200 }).then(() => true, () => false);
     const bar = await page.textContent('#problem-count');
-    assert.ok(bar.includes(`显示 ${d.counted} 条`), `the filter bar counts what is drawn: ${bar}`);
+    assert.ok(counted, `the filter bar counts what is drawn (${d.counted}): ${bar}`);
     await page.screenshot({ path: path.join(shotDir, `z${z}.png`) });
   }
 

@@ -1,27 +1,32 @@
--- Versions of the problems' vector tiles (internal/tiles): one row per
--- zoom-14 web-mercator tile that has ever held a problem, its version
--- taken from a sequence by every statement that writes a problem there
--- (before or after the write). A tile's ETag is made of the versions of
--- the zoom-14 tiles it covers (and their neighbours, for the buffer), so a
--- changed problem changes the ETag of the tiles that show it and not of
--- the whole city; a version only grows and rows are never deleted, so the
--- sum of the covered versions changes whenever one of them does.
+-- Versions of the problems' vector tiles (internal/tiles), kept so that no
+-- writer waits for another. Every statement that writes problems appends
+-- one row per zoom-14 web-mercator tile it touched (before or after the
+-- write), with a fresh value of a sequence; nothing ever updates a row a
+-- writer appended, so appends take no lock another writer waits for (an
+-- upserted row per tile, the first design, stayed locked until its writer
+-- committed: a million-row import held every tile of the city between its
+-- COPY and its commit, and an intake in any of them waited).
+--
+-- A tile's ETag is made of the SUM of the versions of the zoom-14 tiles
+-- it covers (and their neighbours, for the buffer): every committed append
+-- adds a positive number, so the sum changes exactly when a reader can see
+-- a change there, and a changed problem changes the ETag of the tiles that
+-- show it and not of the whole city. internal/tiles folds a tile's rows
+-- into one row carrying their sum (tiles.Fold), which keeps every sum.
 --
 -- Statement-level triggers read the transition tables: an import of a
--- million problems upserts about one row per zoom-14 tile of the city, a
--- workflow action one row. Two transactions writing problems in the same
--- zoom-14 tile (about 2.4 km across) wait for each other on its row; no
--- row is shared by the whole city. The triggers are ENABLE ALWAYS, so the
--- bulk import (session_replication_role = replica) fires them too.
+-- million problems appends about one row per zoom-14 tile of the city, a
+-- workflow action one row. The triggers are ENABLE ALWAYS, so the bulk
+-- import (session_replication_role = replica) fires them too.
 
 CREATE SEQUENCE tile_version_seq;
 
 CREATE TABLE problem_tile_versions (
     x       integer NOT NULL,
     y       integer NOT NULL,
-    version bigint NOT NULL,
-    PRIMARY KEY (x, y)
+    version bigint NOT NULL
 );
+CREATE INDEX problem_tile_versions_xy ON problem_tile_versions (x, y);
 
 -- The zoom-14 tile column and row of a point in EPSG:4326.
 CREATE FUNCTION tile14_x(g geometry) RETURNS integer
@@ -36,21 +41,18 @@ AS $$ SELECT least(greatest(floor((1 - ln(tan(radians(least(greatest(ST_Y(g), -8
 CREATE FUNCTION problem_tiles_touch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO problem_tile_versions AS v (x, y, version)
+        INSERT INTO problem_tile_versions (x, y, version)
         SELECT x, y, nextval('tile_version_seq') FROM (
-            SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM new_rows ORDER BY 1, 2) t
-        ON CONFLICT (x, y) DO UPDATE SET version = excluded.version;
+            SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM new_rows) t;
     ELSIF TG_OP = 'UPDATE' THEN
-        INSERT INTO problem_tile_versions AS v (x, y, version)
+        INSERT INTO problem_tile_versions (x, y, version)
         SELECT x, y, nextval('tile_version_seq') FROM (
             SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y
-            FROM (SELECT geom FROM new_rows UNION ALL SELECT geom FROM old_rows) r ORDER BY 1, 2) t
-        ON CONFLICT (x, y) DO UPDATE SET version = excluded.version;
+            FROM (SELECT geom FROM new_rows UNION ALL SELECT geom FROM old_rows) r) t;
     ELSE
-        INSERT INTO problem_tile_versions AS v (x, y, version)
+        INSERT INTO problem_tile_versions (x, y, version)
         SELECT x, y, nextval('tile_version_seq') FROM (
-            SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM old_rows ORDER BY 1, 2) t
-        ON CONFLICT (x, y) DO UPDATE SET version = excluded.version;
+            SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM old_rows) t;
     END IF;
     RETURN NULL;
 END $$;
@@ -68,7 +70,8 @@ ALTER TABLE problems ENABLE ALWAYS TRIGGER problem_tiles_delete;
 -- A TRUNCATE forgets every problem: every tile that held one changes.
 CREATE FUNCTION problem_tiles_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE problem_tile_versions SET version = nextval('tile_version_seq');
+    INSERT INTO problem_tile_versions (x, y, version)
+    SELECT x, y, nextval('tile_version_seq') FROM (SELECT DISTINCT x, y FROM problem_tile_versions) t;
     RETURN NULL;
 END $$;
 CREATE TRIGGER problem_tiles_truncate AFTER TRUNCATE ON problems
@@ -78,7 +81,7 @@ ALTER TABLE problems ENABLE ALWAYS TRIGGER problem_tiles_truncate;
 -- The tiles of the problems already stored.
 INSERT INTO problem_tile_versions (x, y, version)
 SELECT x, y, nextval('tile_version_seq') FROM (
-    SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM problems ORDER BY 1, 2) t;
+    SELECT DISTINCT tile14_x(geom) AS x, tile14_y(geom) AS y FROM problems) t;
 
 ---- create above / drop below ----
 

@@ -77,7 +77,7 @@ export function prepareVacancies(fc) {
 // code's last three digits modulo the palette's length (8 divides 1000, so
 // the code itself modulo 8), worked out by the style.
 const PALETTE = ['#fde68a', '#bfdbfe', '#bbf7d0', '#fecaca', '#ddd6fe', '#fed7aa', '#a5f3fc', '#f5d0fe'];
-const FILL = ['at', ['%', ['to-number', ['get', 'code'], 0], PALETTE.length], ['literal', PALETTE]];
+const FILL = ['to-color', ['at', ['%', ['to-number', ['get', 'code'], 0], PALETTE.length], ['literal', PALETTE]]];
 
 // tileURL is the URL template of a tile layer served by Gridkeeper
 // (absolute: MapLibre's workers fetch it), with the query q.

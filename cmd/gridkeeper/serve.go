@@ -21,6 +21,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/sample"
 	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 	"github.com/gridkeeper/gridkeeper/internal/stats"
+	"github.com/gridkeeper/gridkeeper/internal/tiles"
 	"github.com/gridkeeper/gridkeeper/internal/workcal"
 	"github.com/gridkeeper/gridkeeper/web"
 )
@@ -61,19 +62,19 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	slog.Info("schema ready", "from", from, "to", to)
 	pool, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: int32(cfg.DBMaxConns),
-		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout})
+		StatementTimeout: cfg.DBStatementTimeout, LockTimeout: cfg.DBLockTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return err
 	}
-	defer db.CloseWithin(pool, 5*time.Second)
 	// Token checks and readiness get connections of their own, so that
 	// they never wait behind long list queries.
 	control, err := db.Open(ctx, t.URL, db.PoolOptions{MaxConns: 3, Name: "control",
-		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second})
+		StatementTimeout: 5 * time.Second, LockTimeout: 2 * time.Second, AcquireTimeout: 2 * time.Second})
 	if err != nil {
+		pool.Close()
 		return err
 	}
-	defer db.CloseWithin(control, 5*time.Second)
+	defer db.CloseWithin(5*time.Second, pool, control)
 	warnDurability(ctx, pool)
 	if err := applyCalendar(ctx, pool, cfg.Calendar); err != nil {
 		return err
@@ -83,15 +84,8 @@ func runServe(ctx context.Context, args []string) error {
 		return err
 	}
 	if *loadSample {
-		loaded, err := sample.LoadIfEmpty(ctx, pool, os.Stderr)
-		if err != nil {
+		if err := loadSampleCity(ctx, t.URL, *sampleProblems); err != nil {
 			return err
-		}
-		slog.Info("sample city", "loaded", loaded)
-		if loaded && *sampleProblems > 0 {
-			if _, err := history.Load(ctx, pool, *sampleProblems, os.Stderr); err != nil {
-				return err
-			}
 		}
 	}
 	if t.Cluster != nil {
@@ -109,8 +103,31 @@ func runServe(ctx context.Context, args []string) error {
 	slog.Info("serving", "url", "http://"+ln.Addr().String(), "database", redact(t), "db_max_conns", pool.Config().MaxConns)
 	opt := httpx.DefaultServerOptions
 	opt.ReadTimeout, opt.WriteTimeout, opt.IdleTimeout, opt.ShutdownTimeout = cfg.HTTPReadTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout, cfg.ShutdownTimeout
+	go tiles.RunFolder(ctx, pool, time.Minute) // packs the tile versions writers append
 	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// loadSampleCity loads the sample city, and a year of tickets when it was
+// not there yet, on a bulk pool of its own: imports run without the
+// request connections' statement and lock timeouts.
+func loadSampleCity(ctx context.Context, url string, problems int) error {
+	bulk, err := db.Open(ctx, url, db.PoolOptions{Bulk: true, Name: "sample"})
+	if err != nil {
+		return err
+	}
+	defer bulk.Close()
+	loaded, err := sample.LoadIfEmpty(ctx, bulk, os.Stderr)
+	if err != nil {
+		return err
+	}
+	slog.Info("sample city", "loaded", loaded)
+	if loaded && problems > 0 {
+		if _, err := history.Load(ctx, bulk, problems, os.Stderr); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ func New(pool *pgxpool.Pool, opt Options) *App {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
 	})
 	e.GET("/readyz", func(c echo.Context) error { return ready(c, control) })
-	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})))
+	e.GET("/metrics", echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, DisableCompression: true /* the gzip middleware compresses */})))
 	apidoc.Register(e) // GET /api and /openapi.json
 
 	api := e.Group("/api/v1")
@@ -155,24 +155,12 @@ func ready(c echo.Context, pool *pgxpool.Pool) error {
 
 // newRegistry holds the process's series and the pools' statistics.
 func newRegistry(pool, control *pgxpool.Pool) *prometheus.Registry {
-	reg := prometheus.NewRegistry()
-	pools := poolCollectors{db.PoolCollector("request", pool)}
+	pools := map[string]*pgxpool.Pool{"request": pool}
 	if control != pool {
-		pools = append(pools, db.PoolCollector("control", control))
+		pools["control"] = control
 	}
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), pools)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		db.PoolCollector(pools))
 	return reg
-}
-
-// poolCollectors collects several pools' series under one registration:
-// they share their descriptions (the pool is a label), and a registry
-// refuses the same description twice.
-type poolCollectors []prometheus.Collector
-
-func (ps poolCollectors) Describe(ch chan<- *prometheus.Desc) { ps[0].Describe(ch) }
-
-func (ps poolCollectors) Collect(ch chan<- prometheus.Metric) {
-	for _, p := range ps {
-		p.Collect(ch)
-	}
 }

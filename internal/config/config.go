@@ -26,6 +26,7 @@ type Config struct {
 	DBMaxConns         int           // GRIDKEEPER_DB_MAX_CONNS; 0: db.DefaultMaxConns
 	DBStatementTimeout time.Duration // GRIDKEEPER_DB_STATEMENT_TIMEOUT, default 25s
 	DBLockTimeout      time.Duration // GRIDKEEPER_DB_LOCK_TIMEOUT, default 10s
+	DBAcquireTimeout   time.Duration // GRIDKEEPER_DB_ACQUIRE_TIMEOUT, default 5s
 
 	// serve: what one connection may take from the HTTP server
 	HTTPReadTimeout  time.Duration // GRIDKEEPER_HTTP_READ_TIMEOUT, default 30s
@@ -52,6 +53,7 @@ func (c *Config) RegisterServe(fs *flag.FlagSet) {
 	fs.IntVar(&c.DBMaxConns, "db-max-conns", envInt("GRIDKEEPER_DB_MAX_CONNS", 0), "request pool size (env GRIDKEEPER_DB_MAX_CONNS); 0: 4 per CPU, at least 8")
 	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", envDuration("GRIDKEEPER_DB_STATEMENT_TIMEOUT", 25*time.Second), "statement_timeout of request connections (env GRIDKEEPER_DB_STATEMENT_TIMEOUT); 0: the server's")
 	fs.DurationVar(&c.DBLockTimeout, "db-lock-timeout", envDuration("GRIDKEEPER_DB_LOCK_TIMEOUT", 10*time.Second), "lock_timeout of request connections (env GRIDKEEPER_DB_LOCK_TIMEOUT); 0: the server's")
+	fs.DurationVar(&c.DBAcquireTimeout, "db-acquire-timeout", envDuration("GRIDKEEPER_DB_ACQUIRE_TIMEOUT", 5*time.Second), "longest a request waits for a free database connection before it is answered 503 (env GRIDKEEPER_DB_ACQUIRE_TIMEOUT); 0: until the request timeout")
 	fs.DurationVar(&c.HTTPReadTimeout, "http-read-timeout", envDuration("GRIDKEEPER_HTTP_READ_TIMEOUT", 30*time.Second), "longest a request with its body may take to arrive (env GRIDKEEPER_HTTP_READ_TIMEOUT)")
 	fs.DurationVar(&c.HTTPWriteTimeout, "http-write-timeout", envDuration("GRIDKEEPER_HTTP_WRITE_TIMEOUT", 60*time.Second), "longest from a request's headers to the end of its answer (env GRIDKEEPER_HTTP_WRITE_TIMEOUT)")
 	fs.DurationVar(&c.HTTPIdleTimeout, "http-idle-timeout", envDuration("GRIDKEEPER_HTTP_IDLE_TIMEOUT", 120*time.Second), "how long a keep-alive connection may idle (env GRIDKEEPER_HTTP_IDLE_TIMEOUT)")

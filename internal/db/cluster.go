@@ -114,10 +114,29 @@ func Ensure(ctx context.Context, dataDir string) (*Cluster, error) {
 // Start starts the cluster's server if it is not running (after a crash,
 // say): PostgreSQL recovers from its WAL before it accepts connections.
 func (c *Cluster) Start(ctx context.Context) error {
+	if pid := c.PostmasterPID(); pid != 0 && exited(pid) {
+		// A postmaster killed outright and not yet reaped by its parent
+		// still answers kill(pid, 0), so pg_ctl and PostgreSQL itself take
+		// the lock file for a live server's: it is stale.
+		slog.Warn("private PostgreSQL: removing the lock file of a postmaster that has exited", "pid", pid)
+		if err := os.Remove(filepath.Join(c.PGData, "postmaster.pid")); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("remove stale postmaster.pid: %w", err)
+		}
+	}
 	if c.running(ctx) {
 		return nil
 	}
 	return c.start(ctx)
+}
+
+// exited is true when process pid is gone or a zombie.
+func exited(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return errors.Is(err, os.ErrNotExist)
+	}
+	i := bytes.LastIndexByte(b, ')') // the state follows the command name
+	return i > 0 && i+2 < len(b) && (b[i+2] == 'Z' || b[i+2] == 'X')
 }
 
 // PostmasterPID is the process id in postmaster.pid, 0 when the server is

@@ -36,6 +36,9 @@ const (
 	// StatementTimeout: 57014 by statement_timeout, or the request's own
 	// deadline passed during a query.
 	StatementTimeout Class = "statement_timeout"
+	// PoolTimeout: no connection of the pool came free within its acquire
+	// timeout (ErrPoolTimeout).
+	PoolTimeout Class = "pool_timeout"
 )
 
 // Classify tells which outage or contention err is; ok is false for
@@ -64,6 +67,9 @@ func Classify(err error) (c Class, ok bool) {
 			return Unavailable, true
 		}
 		return "", false
+	}
+	if errors.Is(err, ErrPoolTimeout) {
+		return PoolTimeout, true
 	}
 	if errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) {
 		return StatementTimeout, true

@@ -22,30 +22,34 @@ var (
 		"Acquires given up because the request's deadline passed or it went away.", []string{"pool"}, nil)
 )
 
-// PoolCollector exports pool's statistics under the label pool=name,
-// read at each scrape.
-func PoolCollector(name string, pool *pgxpool.Pool) prometheus.Collector {
-	return &poolCollector{name: name, pool: pool}
+// PoolCollector exports the statistics of each named pool under the label
+// pool=name, read at each scrape. One collector serves every pool: the
+// series share their descriptors, which a registry accepts once only.
+func PoolCollector(pools map[string]*pgxpool.Pool) prometheus.Collector {
+	return poolCollector(pools)
 }
 
-type poolCollector struct {
-	name string
-	pool *pgxpool.Pool
-}
+type poolCollector map[string]*pgxpool.Pool
 
-func (c *poolCollector) Describe(ch chan<- *prometheus.Desc) {
+func (c poolCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{poolAcquired, poolTotal, poolMax, poolAcquires, poolWaits, poolWait, poolCanceled} {
 		ch <- d
 	}
 }
 
-func (c *poolCollector) Collect(ch chan<- prometheus.Metric) {
-	s := c.pool.Stat()
+func (c poolCollector) Collect(ch chan<- prometheus.Metric) {
+	for name, pool := range c {
+		collectPool(ch, name, pool)
+	}
+}
+
+func collectPool(ch chan<- prometheus.Metric, name string, pool *pgxpool.Pool) {
+	s := pool.Stat()
 	gauge := func(d *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, c.name)
+		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, name)
 	}
 	counter := func(d *prometheus.Desc, v float64) {
-		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, c.name)
+		ch <- prometheus.MustNewConstMetric(d, prometheus.CounterValue, v, name)
 	}
 	gauge(poolAcquired, float64(s.AcquiredConns()))
 	gauge(poolTotal, float64(s.TotalConns()))

@@ -232,7 +232,7 @@ func TestCloseWithinReturnsAtItsBoundWhileAConnectionIsHeld(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan bool)
-	go func() { done <- db.CloseWithin(pool, 200*time.Millisecond) }()
+	go func() { done <- db.CloseWithin(200*time.Millisecond, pool) }()
 	select {
 	case closed := <-done:
 		if closed {
@@ -242,4 +242,37 @@ func TestCloseWithinReturnsAtItsBoundWhileAConnectionIsHeld(t *testing.T) {
 		t.Fatal("CloseWithin did not return at its bound")
 	}
 	conn.Release()
+}
+
+func TestAQueryThatFindsNoFreeConnectionFailsAtTheAcquireTimeout(t *testing.T) {
+	d := dbtest.New(t)
+	ctx := context.Background()
+	pool, err := db.Open(ctx, d.URL, db.PoolOptions{MaxConns: 1, AcquireTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	held, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	request, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var one int
+	err = pool.QueryRow(request, "SELECT 1").Scan(&one)
+	if c, ok := db.Classify(err); !ok || c != db.PoolTimeout {
+		t.Fatalf("query on a full pool: %v (class %q), want pool_timeout", err, c)
+	}
+	if request.Err() != nil {
+		t.Fatal("the request's own deadline passed: the acquire timeout did not apply")
+	}
+	held.Release()
+	if err := pool.QueryRow(request, "SELECT 1").Scan(&one); err != nil || one != 1 {
+		t.Fatalf("query once a connection is free: %v", err)
+	}
+	gone, cancelGone := context.WithCancel(ctx)
+	cancelGone()
+	if _, ok := db.Classify(pool.QueryRow(gone, "SELECT 1").Scan(&one)); ok {
+		t.Error("a request that went away before it got a connection is no outage")
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,6 +24,10 @@ type PoolOptions struct {
 	// StatementTimeout and LockTimeout are set on every connection
 	// (statement_timeout, lock_timeout); zero leaves the server's setting.
 	StatementTimeout, LockTimeout time.Duration
+	// AcquireTimeout bounds the wait for a free connection; past it the
+	// query fails with ErrPoolTimeout (a 503) instead of queueing until
+	// the request's deadline. Zero: no bound of its own.
+	AcquireTimeout time.Duration
 	// Name is the pool's application_name suffix ("gridkeeper/control").
 	Name string
 }
@@ -65,6 +70,9 @@ func Open(ctx context.Context, url string, opt PoolOptions) (*pgxpool.Pool, erro
 	if opt.LockTimeout > 0 {
 		cfg.ConnConfig.RuntimeParams["lock_timeout"] = strconv.FormatInt(opt.LockTimeout.Milliseconds(), 10)
 	}
+	if opt.AcquireTimeout > 0 {
+		cfg.ConnConfig.Tracer = acquireTracer{timeout: opt.AcquireTimeout}
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open pool: %w", err)
@@ -81,16 +89,28 @@ func Connect(ctx context.Context, url string) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// CloseWithin closes pool, waiting at most d for the connections in use
-// to come back; past d it returns and the process's exit ends them.
-func CloseWithin(pool *pgxpool.Pool, d time.Duration) bool {
+// CloseWithin closes the pools together, waiting at most d for the
+// connections in use to come back; past d it returns false and the
+// process's exit ends them.
+func CloseWithin(d time.Duration, pools ...*pgxpool.Pool) bool {
 	done := make(chan struct{})
-	go func() { pool.Close(); close(done) }()
+	go func() {
+		var wg sync.WaitGroup
+		for _, p := range pools {
+			wg.Go(p.Close)
+		}
+		wg.Wait()
+		close(done)
+	}()
 	select {
 	case <-done:
 		return true
 	case <-time.After(d):
-		slog.Warn("database pool: connections still in use at the shutdown bound", "in_use", pool.Stat().AcquiredConns(), "bound", d)
+		var inUse int32
+		for _, p := range pools {
+			inUse += p.Stat().AcquiredConns()
+		}
+		slog.Warn("database pools: connections still in use at the shutdown bound", "in_use", inUse, "bound", d.String())
 		return false
 	}
 }

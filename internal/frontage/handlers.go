@@ -128,6 +128,7 @@ func (h *Handlers) importFile(c echo.Context) error {
 			errs[i] = httpx.FieldError{Field: r.Where(), Reason: r.Reason}
 		}
 		rows, _ := rej.Rows()
+		httpx.CountImport(c, "frontages", rej.Read, rows)
 		// Each rejection is listed once (in errors), the first
 		// httpx.MaxListed of them, with the count of all.
 		p := httpx.UnprocessableList(errs)
@@ -140,5 +141,6 @@ func (h *Handlers) importFile(c echo.Context) error {
 	case err != nil:
 		return err
 	}
+	httpx.CountImport(c, "frontages", res.Read, 0)
 	return c.JSON(http.StatusOK, res)
 }

@@ -49,7 +49,11 @@ type Collection struct {
 }
 
 // NewCollection reads a FeatureCollection from r.
-func NewCollection(r io.Reader) *Collection { return &Collection{dec: json.NewDecoder(r)} }
+func NewCollection(r io.Reader) *Collection {
+	dec := json.NewDecoder(r)
+	dec.UseNumber() // a number token out of float64's range (1e400) is text, not a decoder error
+	return &Collection{dec: dec}
+}
 
 // Next returns the next feature and its 0-based index in "features"; ok is
 // false after the last, once the rest of the file has been read and found
@@ -141,7 +145,10 @@ func (c *Collection) syntax(err error) error {
 		idx = c.index
 	}
 	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &te):
+		return &FileError{Index: idx, Partial: true, Reason: fmt.Sprintf("unreadable value at byte %d: %v; reading stopped here", te.Offset, te)}
 	case errors.As(err, &se):
 		return &FileError{Index: idx, Partial: true, Reason: fmt.Sprintf("invalid JSON at byte %d: %v; reading stopped here", se.Offset, se)}
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):

@@ -20,7 +20,21 @@ import (
 // sends a usable one and generated otherwise; it comes back in the answer.
 const RequestIDHeader = "X-Request-Id"
 
-const requestIDKey = "gridkeeper.request_id"
+const (
+	requestIDKey = "gridkeeper.request_id"
+	metricsKey   = "gridkeeper.metrics"
+)
+
+// CountImport adds an import's rows and rejections (of kind, such as
+// "frontages") to the metrics of c's server.
+func CountImport(c echo.Context, kind string, rows, rejected int) {
+	m, _ := c.Get(metricsKey).(*Metrics)
+	if m == nil {
+		return
+	}
+	m.imported.WithLabelValues(kind).Add(float64(rows))
+	m.rejected.WithLabelValues(kind).Add(float64(rejected))
+}
 
 // Metrics are the HTTP series of one server.
 type Metrics struct {
@@ -28,6 +42,8 @@ type Metrics struct {
 	duration *prometheus.HistogramVec
 	inFlight prometheus.Gauge
 	dbErrors *prometheus.CounterVec
+	imported *prometheus.CounterVec
+	rejected *prometheus.CounterVec
 }
 
 // NewMetrics creates the HTTP series and registers them on reg.
@@ -47,8 +63,14 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "gridkeeper_db_errors_total", Help: "Requests answered 503 because of a database outage or contention, by class.",
 		}, []string{"class"}),
 	}
-	reg.MustRegister(m.requests, m.duration, m.inFlight, m.dbErrors)
-	for _, c := range []db.Class{db.Unavailable, db.TooManyConnections, db.ReadOnly, db.Deadlock, db.Serialization, db.LockTimeout, db.StatementTimeout} {
+	m.imported = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "gridkeeper_import_rows_total", Help: "Rows read by imports through the API, by kind.",
+	}, []string{"kind"})
+	m.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "gridkeeper_import_rejections_total", Help: "Rows rejected by imports through the API, by kind.",
+	}, []string{"kind"})
+	reg.MustRegister(m.requests, m.duration, m.inFlight, m.dbErrors, m.imported, m.rejected)
+	for _, c := range []db.Class{db.Unavailable, db.TooManyConnections, db.ReadOnly, db.Deadlock, db.Serialization, db.LockTimeout, db.StatementTimeout, db.PoolTimeout} {
 		m.dbErrors.WithLabelValues(string(c)) // every class is exported from the start, at 0
 	}
 	return m
@@ -108,6 +130,9 @@ func observe(m *Metrics, log bool) echo.MiddlewareFunc {
 				id = newID()
 			}
 			c.Set(requestIDKey, id)
+			if m != nil {
+				c.Set(metricsKey, m)
+			}
 			c.Response().Header().Set(RequestIDHeader, id)
 			if m != nil {
 				m.inFlight.Inc()

@@ -34,6 +34,7 @@ var outageDetail = map[db.Class]string{
 	db.Serialization:      "the request collided with a concurrent one and was rolled back; retry it",
 	db.LockTimeout:        "the data is locked by other work; retry shortly",
 	db.StatementTimeout:   "the request took longer than the server allows; retry shortly",
+	db.PoolTimeout:        "the server is busy; retry shortly",
 }
 
 // Unavailable is the 503 for a database failure of class c.

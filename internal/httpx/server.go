@@ -51,9 +51,14 @@ func New(opt Options) *echo.Echo {
 func timeout(d time.Duration) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), d)
+			orig := c.Request()
+			ctx, cancel := context.WithTimeout(orig.Context(), d)
 			defer cancel()
-			c.SetRequest(c.Request().WithContext(ctx))
+			// The error handler runs after this returns: it must see the
+			// connection's own context (done only when the client went
+			// away), not this one, which is cancelled by then.
+			defer c.SetRequest(orig)
+			c.SetRequest(orig.WithContext(ctx))
 			return next(c)
 		}
 	}
@@ -104,7 +109,7 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, opt ServerOptio
 		return err
 	case <-ctx.Done():
 	}
-	slog.Info("shutting down: draining requests", "bound", opt.ShutdownTimeout)
+	slog.Info("shutting down: draining requests", "bound", opt.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), opt.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(sctx)

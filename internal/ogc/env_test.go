@@ -177,4 +177,6 @@ func sorted(s []string) []string {
 func q(s string) string { return url.QueryEscape(s) }
 
 // ago is the RFC 3339 instant d days ago.
-func ago(d int) string { return time.Now().UTC().Add(-time.Duration(d) * 24 * time.Hour).Format(time.RFC3339) }
+func ago(d int) string {
+	return time.Now().UTC().Add(-time.Duration(d) * 24 * time.Hour).Format(time.RFC3339)
+}

@@ -18,7 +18,7 @@ type Handlers struct {
 func (h *Handlers) Register(e *echo.Echo) {
 	g := e.Group("/ogc")
 	g.GET("", h.landing)
-	g.GET("/", h.landing)
+	g.GET("/api", h.api)
 	g.GET("/conformance", h.conformance)
 	g.GET("/collections", h.collections)
 	g.GET("/collections/:id", h.collection)
@@ -79,7 +79,8 @@ func (h *Handlers) landing(c echo.Context) error {
 		"links": []link{
 			{r, "self", jsonType, "this document"},
 			{r + "?f=html", "alternate", htmlType, "this document as HTML"},
-			{api, "service-desc", openAPIType, "the OpenAPI 3.0 definition"},
+			{r + "/api", "service-desc", openAPIType, "the OpenAPI 3.0 definition of this API (paths relative to /ogc)"},
+			{api, "service-desc", openAPIType, "the OpenAPI 3.0 definition of all of Gridkeeper"},
 			{api + ".html", "service-doc", htmlType, "the API documentation"},
 			{r + "/conformance", "conformance", jsonType, "conformance classes implemented"},
 			{r + "/collections", "data", jsonType, "the collections"},

@@ -27,7 +27,7 @@ var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"esc": url.PathEscape,
 }).Parse(`
 {{define "head"}}<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>{{.}} · Gridkeeper OGC API</title>
-<style>body{font:14px/1.5 system-ui,sans-serif;margin:1.5em;max-width:72em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}nav a{margin-right:1em}</style></head>
+<link rel="stylesheet" href="/ogc.css"></head>
 <body><nav><a href="/ogc?f=html">OGC API</a><a href="/ogc/collections?f=html">collections</a><a href="/ogc/conformance?f=html">conformance</a><a href="/api.html">API docs</a><a href="/">map</a></nav>{{end}}
 {{define "links"}}<ul>{{range .}}<li><a href="{{.Href}}">{{if .Title}}{{.Title}}{{else}}{{.Rel}}{{end}}</a> <small>({{.Rel}}{{if .Type}}, {{.Type}}{{end}})</small></li>{{end}}</ul>{{end}}
 {{define "landing"}}{{template "head" .title}}<h1>{{.title}}</h1><p>{{.description}}</p>{{template "links" .links}}</body></html>{{end}}

@@ -1,6 +1,7 @@
 package ogc
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -26,7 +27,11 @@ func (h *Handlers) items(c echo.Context) error {
 	ctx := c.Request().Context()
 	if wantsHTML(c) {
 		var rows []row
-		pg, err := q.each(ctx, h.Pool, func(r row) error { rows = append(rows, r); return nil })
+		pg, err := q.each(ctx, h.Pool, func(r row) error {
+			// each reuses its buffers from row to row
+			rows = append(rows, row{Key: r.Key, Geom: bytes.Clone(r.Geom), Props: bytes.Clone(r.Props)})
+			return nil
+		})
 		if err != nil {
 			return err
 		}

@@ -1,11 +1,13 @@
 package ogc_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestConformanceListsTheImplementedClasses(t *testing.T) {
@@ -50,10 +52,15 @@ func TestLandingPageLinksTheOpenAPIDocumentAndTheData(t *testing.T) {
 		t.Fatalf("%d %s", r.Status, r.Body)
 	}
 	rels := map[string]string{}
+	var descs []string
 	for _, l := range doc.Links {
 		rels[l.Rel] = l.Href
+		if l.Rel == "service-desc" {
+			descs = append(descs, l.Href)
+		}
 	}
-	if rels["service-desc"] != e.Srv.URL+"/api" || rels["conformance"] != e.Srv.URL+"/ogc/conformance" || rels["data"] != e.Srv.URL+"/ogc/collections" {
+	// first this API's own document (GDAL takes the first), then the whole one
+	if !slices.Equal(descs, []string{e.Srv.URL + "/ogc/api", e.Srv.URL + "/api"}) || rels["conformance"] != e.Srv.URL+"/ogc/conformance" || rels["data"] != e.Srv.URL+"/ogc/collections" {
 		t.Fatalf("links %v", rels)
 	}
 }
@@ -267,5 +274,42 @@ func TestHTMLViewsRender(t *testing.T) {
 	r := e.Do(t, "GET", "/ogc/collections/problems/items?f=html&limit=2", "", "")
 	if !strings.Contains(string(r.Body), "next page") || !strings.Contains(string(r.Body), "f=html") {
 		t.Errorf("HTML items page has no next link: %s", r.Body)
+	}
+}
+
+// TestPropertiesAreTheRowsValues compares a problem's properties with
+// PostgreSQL's own JSON of the same row.
+func TestPropertiesAreTheRowsValues(t *testing.T) {
+	e := setup(t, 12)
+	f := items(t, e, "/ogc/collections/problems/items?limit=12")
+	for _, feat := range f.Features {
+		var pgJSON []byte
+		err := e.D.Pool.QueryRow(context.Background(), `SELECT json_build_object('number', number, 'category', category_code,
+			'status', status, 'source', source, 'address', address, 'description', description, 'reported_at', reported_at,
+			'due_at', due_at, 'closed_at', closed_at, 'grid', grid_code, 'community', community_code, 'subdistrict', subdistrict_code,
+			'district', district_code, 'street', street_code, 'recurs_of', recurs_of, 'rebound_of', rebound_of)
+			FROM problems WHERE id = $1`, string(feat.ID)).Scan(&pgJSON)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]any
+		json.Unmarshal(pgJSON, &want)
+		if len(want) != len(feat.Properties) {
+			t.Fatalf("feature %s: %d properties, SQL %d", feat.ID, len(feat.Properties), len(want))
+		}
+		for k, w := range want {
+			g := feat.Properties[k]
+			if ws, ok := w.(string); ok && strings.HasSuffix(k, "_at") {
+				wt, _ := time.Parse(time.RFC3339Nano, ws)
+				gt, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(g))
+				if !wt.Equal(gt) {
+					t.Errorf("feature %s %s: %v, SQL %v", feat.ID, k, g, w)
+				}
+				continue
+			}
+			if fmt.Sprint(g) != fmt.Sprint(w) {
+				t.Errorf("feature %s %s: %v, SQL %v", feat.ID, k, g, w)
+			}
+		}
 	}
 }

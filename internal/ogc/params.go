@@ -3,6 +3,7 @@ package ogc
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -86,7 +87,9 @@ func parseItems(c echo.Context, col *collection) (*itemsQuery, error) {
 			return nil, err
 		}
 	}
-	if lang := c.QueryParam("filter-lang"); lang != "" && lang != "cql2-text" {
+	// cql-text is the draft's name, which GDAL 3.6 sends; its filters are
+	// CQL2 text.
+	if lang := c.QueryParam("filter-lang"); lang != "" && lang != "cql2-text" && lang != "cql-text" {
 		return nil, httpx.Invalid("filter-lang", fmt.Sprintf("%q is not supported; use cql2-text", lang))
 	}
 	if raw, ok := params["filter"]; ok {
@@ -117,13 +120,23 @@ func parseItems(c echo.Context, col *collection) (*itemsQuery, error) {
 		return nil, httpx.Invalid("before", "give after or before, not both")
 	}
 	for name, v := range map[string]string{"after": q.after, "before": q.before} {
-		if v != "" && col.IntKey {
-			if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-				return nil, httpx.Invalid(name, fmt.Sprintf("%q is not a feature id of %s", v, col.ID))
-			}
+		if v != "" && !col.validKey(v) {
+			return nil, httpx.Invalid(name, fmt.Sprintf("%q is not a feature id of %s", v, col.ID))
 		}
 	}
 	return q, nil
+}
+
+// codeKey is the form of every text key (area and street codes).
+var codeKey = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+
+// validKey reports whether key can be one of the collection's keys.
+func (c *collection) validKey(key string) bool {
+	if c.IntKey {
+		_, err := strconv.ParseInt(key, 10, 64)
+		return err == nil
+	}
+	return codeKey.MatchString(key)
 }
 
 func filterError(err error) error {

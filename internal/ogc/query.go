@@ -13,8 +13,8 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/ogc/cql2"
 )
 
-// row is one feature as PostgreSQL encodes it: the key, the geometry as
-// GeoJSON and the public properties as a JSON object.
+// row is one feature as the handlers write it: the key, the geometry as
+// GeoJSON (PostgreSQL's ST_AsGeoJSON) and the properties as a JSON object.
 type row struct {
 	Key   string
 	Geom  json.RawMessage
@@ -31,17 +31,24 @@ func (c *collection) id(key string) any {
 	return key
 }
 
-// selectList is the key, the geometry and the properties of a feature.
+// selectList is the key, the geometry and the fields of a feature, as
+// k, g, f0, f1, ….
 func (c *collection) selectList() string {
 	var b strings.Builder
-	b.WriteString(c.Key + "::text AS k, ST_AsGeoJSON(" + c.Geom + ", 7) AS g, json_build_object(")
+	b.WriteString(c.Key + "::text AS k, ST_AsGeoJSON(" + c.Geom + ", 7) AS g")
 	for i, f := range c.Fields {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("'" + f.Name + "', " + f.SQL)
+		b.WriteString(", " + fieldSQL(f) + " AS f" + strconv.Itoa(i))
 	}
-	b.WriteString(")::text AS p")
+	return b.String()
+}
+
+// columns lists k, g, f0, f1, … for a query over a select list.
+func (c *collection) columns() string {
+	var b strings.Builder
+	b.WriteString("k, g")
+	for i := range c.Fields {
+		b.WriteString(", f" + strconv.Itoa(i))
+	}
 	return b.String()
 }
 
@@ -145,7 +152,7 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 	}
 	if c.CheapCount {
 		var n int64
-		if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+from+" WHERE "+where, args.Values...).Scan(&n); err != nil {
+		if err := pool.QueryRow(ctx, "SELECT count(*) FROM "+from+" WHERE "+where, append([]any{pgx.QueryExecModeExec}, args.Values...)...).Scan(&n); err != nil {
 			return pg, fmt.Errorf("count %s: %w", c.ID, err)
 		}
 		pg.NumMatched = &n
@@ -155,7 +162,7 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 	case q.before != "":
 		inner := "SELECT " + c.selectList() + ", " + c.Key + " AS o FROM " + from + " WHERE " + where +
 			" AND " + c.Key + " < " + args.Add(c.keyArg(q.before)) + c.keyCast() + " ORDER BY " + c.Key + " DESC LIMIT " + args.Add(q.limit+1)
-		sql = "SELECT k, g, p, count(*) OVER () > " + args.Add(q.limit) + " FROM (" + inner + ") s ORDER BY o"
+		sql = "SELECT " + c.columns() + ", count(*) OVER () > " + args.Add(q.limit) + " FROM (" + inner + ") s ORDER BY o"
 		pg.HasNext = true
 	default:
 		if q.after != "" {
@@ -164,16 +171,19 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 		}
 		sql = "SELECT " + c.selectList() + ", false FROM " + from + " WHERE " + where + " ORDER BY " + c.Key + " LIMIT " + args.Add(q.limit+1)
 	}
-	rows, err := pool.Query(ctx, sql, args.Values...)
+	// QueryExecModeExec plans every request with its own values: a cached
+	// generic plan does not know how small a bbox is.
+	rows, err := pool.Query(ctx, sql, append([]any{pgx.QueryExecModeExec}, args.Values...)...)
 	if err != nil {
 		return pg, fmt.Errorf("items of %s: %w", c.ID, err)
 	}
 	defer rows.Close()
-	var r row
 	var extraFirst bool
+	sc := newScanner(c.Fields, &extraFirst)
+	var props []byte
 	seen := 0
 	for rows.Next() {
-		if err := rows.Scan(&r.Key, &r.Geom, &r.Props, &extraFirst); err != nil {
+		if err := rows.Scan(sc.dests...); err != nil {
 			return pg, fmt.Errorf("items of %s: %w", c.ID, err)
 		}
 		seen++
@@ -186,11 +196,12 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 			break
 		}
 		if pg.Rows == 0 {
-			pg.First = r.Key
+			pg.First = sc.key
 		}
 		pg.Rows++
-		pg.Last = r.Key
-		if err := fn(r); err != nil {
+		pg.Last = sc.key
+		props = sc.appendProps(props[:0], c.Fields)
+		if err := fn(row{Key: sc.key, Geom: sc.geom, Props: props}); err != nil {
 			return pg, err
 		}
 	}
@@ -200,10 +211,8 @@ func (q *itemsQuery) each(ctx context.Context, pool *pgxpool.Pool, fn func(row) 
 
 // one reads the feature with key fid; ok is false when there is none.
 func (c *collection) one(ctx context.Context, pool *pgxpool.Pool, fid string) (r row, ok bool, err error) {
-	if c.IntKey {
-		if _, err := strconv.ParseInt(fid, 10, 64); err != nil {
-			return r, false, nil
-		}
+	if !c.validKey(fid) {
+		return r, false, nil
 	}
 	args := &cql2.Args{}
 	from, err := c.from(ctx, pool, args)
@@ -214,12 +223,13 @@ func (c *collection) one(ctx context.Context, pool *pgxpool.Pool, fid string) (r
 	if c.Where != "" {
 		where += " AND " + c.Where
 	}
-	err = pool.QueryRow(ctx, "SELECT "+c.selectList()+" FROM "+from+" WHERE "+where, args.Values...).Scan(&r.Key, &r.Geom, &r.Props)
+	sc := newScanner(c.Fields)
+	err = pool.QueryRow(ctx, "SELECT "+c.selectList()+" FROM "+from+" WHERE "+where, args.Values...).Scan(sc.dests...)
 	if err == pgx.ErrNoRows {
 		return r, false, nil
 	}
 	if err != nil {
 		return r, false, fmt.Errorf("feature %s/%s: %w", c.ID, fid, err)
 	}
-	return r, true, nil
+	return row{Key: sc.key, Geom: sc.geom, Props: sc.appendProps(nil, c.Fields)}, true, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gridkeeper/gridkeeper/internal/auth"
+	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -171,7 +172,13 @@ func (h *Handlers) report(c echo.Context) error {
 	if key != "" {
 		r.IdempotencyKey, r.IdempotencyScope, r.IdempotencyHash = key, IdempotencyScope(pr), requestHash(b)
 	}
-	p, created, err := Intake(c.Request().Context(), h.Pool, h.Settings, r)
+	var p Problem
+	var created bool
+	// One statement: a deadlock or serialization failure is retried.
+	err := db.Retry(c.Request().Context(), func() (err error) {
+		p, created, err = Intake(c.Request().Context(), h.Pool, h.Settings, r)
+		return err
+	})
 	if err != nil {
 		return problem(err)
 	}

@@ -125,7 +125,8 @@ func staff(ctx context.Context, pool *pgxpool.Pool) (people, duties int, err err
 	tag, err = tx.Exec(ctx, `
 		INSERT INTO duties (role, person_id, target_kind, street_code, valid, note, created_by)
 		SELECT 'street_chief', u.p, 'street', s.code, tstzrange($3::timestamptz, NULL), '', 'sample'
-		FROM unnest($1::text[], $2::bigint[]) AS u(n, p) JOIN streets s ON s.name = u.n`, streetKeys, streetIDs, staffSince)
+		FROM unnest($1::text[], $2::bigint[]) AS u(n, p) JOIN streets s ON s.name = u.n
+		ORDER BY s.code -- duty ids in one order whatever join the planner picks`, streetKeys, streetIDs, staffSince)
 	if err != nil {
 		return 0, 0, fmt.Errorf("street duties: %w", err)
 	}

@@ -31,6 +31,7 @@ var (
 type csvWriter struct {
 	c        echo.Context
 	filename string
+	spool    *httpx.Spool
 	w        *httpx.CSVWriter
 	ranking  bool
 }
@@ -43,12 +44,11 @@ func (cw *csvWriter) start() {
 	if cw.w != nil {
 		return
 	}
-	res := cw.c.Response()
-	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+cw.filename+`"`)
-	res.WriteHeader(http.StatusOK)
-	res.Write([]byte("\uFEFF"))
-	cw.w = httpx.NewCSVWriter(res)
+	// Spooled: the rows go out at close, after the query's connection is
+	// released, so a slow client holds none (see httpx.Spool).
+	cw.spool = httpx.NewSpool(cw.c)
+	cw.spool.Write([]byte("\uFEFF"))
+	cw.w = httpx.NewCSVWriter(cw.spool) // cells safe from formula injection
 	head := csvAreaColumns
 	if cw.ranking {
 		head = csvRankColumns
@@ -78,7 +78,11 @@ func (cw *csvWriter) write(r RankRow) error {
 func (cw *csvWriter) close() error {
 	cw.start()
 	cw.w.Flush()
-	return cw.w.Error()
+	if err := cw.w.Error(); err != nil {
+		return err
+	}
+	cw.c.Response().Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+cw.filename+`"`)
+	return cw.spool.Send(cw.c, http.StatusOK, "text/csv; charset=utf-8")
 }
 
 func str(s *string) string {

@@ -213,7 +213,7 @@ func TestReworkAndReboundRatesFollowTheWorkflow(t *testing.T) {
 			recheck = r.ID
 		}
 	}
-	if s, _, b := e.call(t, "admin", "POST", fmt.Sprintf("/api/v1/rechecks/%d", recheck), map[string]any{"result": "rebounded"}, nil); s != 200 {
+	if s, _, b := e.call(t, "admin", "POST", fmt.Sprintf("/api/v1/rechecks/%d", recheck), map[string]any{"result": "rebounded", "note": "回头看提前核查"}, nil); s != 200 { // early: an admin with a reason
 		t.Fatalf("rebound: %d %s", s, b)
 	}
 	again := e.reportAt(t, p3.Lon, p3.Lat+30/111_320.0, "T-DOG", "citizen")

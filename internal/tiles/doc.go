@@ -29,8 +29,9 @@
 //
 // ETags (etag.go) are made of what a tile depends on: for problems and
 // heat, the versions of the zoom-14 tiles it covers and their neighbours
-// (table problem_tile_versions, kept by statement-level triggers on
-// problems), so a changed problem changes the ETag of the tiles that show
+// (table problem_tile_versions: statement-level triggers on problems
+// append a row per zoom-14 tile a statement touched, which no other
+// writer waits for, and Fold packs each tile's rows into one), so a changed problem changes the ETag of the tiles that show
 // it and not of the whole city; for areas, streets and frontages, the count
 // and latest updated_at of the rows the tile's envelope (with its buffer)
 // touches. A request whose If-None-Match holds the ETag gets a 304 after

@@ -34,9 +34,9 @@ func dependency(ctx context.Context, pool *pgxpool.Pool, l Layer, t Tile) (strin
 	switch l.kind {
 	case kindProblem, kindHeat:
 		x0, x1, y0, y1 := cover14(t)
-		var sum, n int64
-		err := pool.QueryRow(ctx, problemVersionSQL, x0, x1, y0, y1).Scan(&sum, &n)
-		return fmt.Sprintf("p%d:%d", sum, n), err
+		var sum string
+		err := pool.QueryRow(ctx, problemVersionSQL, x0, x1, y0, y1).Scan(&sum)
+		return "p" + sum, err
 	case kindFrontage:
 		var n int64
 		var at time.Time

@@ -88,8 +88,9 @@ SELECT coalesce(ST_AsMVT(t, $4, 4096, 'geom'), ''::bytea) FROM (
 
 // The dependencies of a tile (etag.go).
 
-// problemVersionSQL sums the versions of the zoom-14 tiles in a range.
-const problemVersionSQL = `SELECT coalesce(sum(version), 0)::bigint, count(*)
+// problemVersionSQL sums the versions of the zoom-14 tiles in a range
+// (only the sum: a fold changes how many rows carry it, not the sum).
+const problemVersionSQL = `SELECT coalesce(sum(version), 0)::text
 FROM problem_tile_versions WHERE x BETWEEN $1 AND $2 AND y BETWEEN $3 AND $4`
 
 const areaVersionSQL = `SELECT count(*), coalesce(max(updated_at), 'epoch')

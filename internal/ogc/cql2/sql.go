@@ -81,11 +81,15 @@ func (c *compiler) boolean(e Expr) (string, error) {
 		if err := wantType(e.X, x.t, "LIKE", String); err != nil {
 			return "", err
 		}
-		pat, err := c.scalar(e.Pattern, String)
-		if err != nil {
-			return "", err
+		lit, ok := e.Pattern.(*Literal)
+		if !ok || lit.Type != String {
+			return "", errAt(e.Pattern.Pos(), "LIKE takes a quoted pattern such as '东风路%%'")
 		}
-		if err := wantType(e.Pattern, pat.t, "LIKE", String); err != nil {
+		if trailingEscape(lit.Str) {
+			return "", errAt(e.Pattern.Pos(), "the pattern ends with an escape character \\")
+		}
+		pat, err := c.literal(lit, String)
+		if err != nil {
 			return "", err
 		}
 		return neg(e.Negated, "("+x.sql+" LIKE "+pat.sql+")"), nil
@@ -265,7 +269,9 @@ func (c *compiler) geometry(e Expr, fn string) (string, error) {
 		if err != nil {
 			return "", errAt(e.At, "geometry: %v", err)
 		}
-		return "ST_GeomFromWKB(" + c.args.Add(b) + ", 4326)", nil
+		// ST_MakeValid: a self-intersecting polygon from a client must not
+		// make GEOS fail the query.
+		return "ST_MakeValid(ST_GeomFromWKB(" + c.args.Add(b) + ", 4326))", nil
 	case *Property:
 		p, err := c.property(e)
 		if err != nil {
@@ -303,4 +309,14 @@ func wantType(e Expr, got Type, op string, ok ...Type) error {
 		names[i] = t.String()
 	}
 	return errAt(e.Pos(), "%s takes a %s, not a %s", op, strings.Join(names, " or "), got)
+}
+
+// trailingEscape reports whether a LIKE pattern ends with an unpaired
+// backslash, which PostgreSQL refuses.
+func trailingEscape(p string) bool {
+	n := 0
+	for i := len(p) - 1; i >= 0 && p[i] == '\\'; i-- {
+		n++
+	}
+	return n%2 == 1
 }

@@ -146,30 +146,6 @@ test('an officer works tasks on the phone: start, resolve with a photo the deskt
   assert.equal((await api(`api/v1/problems/${first.id}`)).status, 'resolved');
 
   step('resolved with a photo');
-  // The desktop map's problem panel shows the photo.
-  // The desktop map in a desktop browser of its own (not the phone's
-  // mobile, touch context).
-  const deskDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-desk-'));
-  const deskCtx = await launch(deskDir);
-  const desk = await deskCtx.newPage();
-  const dw = watch(desk);
-  desk.on('pageerror', (err) => console.log(`desktop page error: ${err.message}`));
-  await desk.goto(url(''));
-  await desk.waitForFunction(() => window.gridkeeper, null, { timeout: 60_000 });
-  await desk.evaluate(() => window.gridkeeper.ready);
-  step('desktop map ready');
-  await desk.evaluate((id) => window.gridkeeper.select(`problem:${id}`), first.id);
-  await desk.waitForSelector(`#panel .problem-view[data-problem="${first.id}"][data-state="loaded"]`, { timeout: 20_000 });
-  await desk.waitForSelector('#panel [data-field="photos"][data-state="loaded"] li[data-kind="after"] img', { timeout: 15_000 });
-  await desk.waitForFunction(() => {
-    const img = document.querySelector('#panel [data-field="photos"] li[data-kind="after"] img');
-    return img && img.complete && img.naturalWidth > 0;
-  }, null, { timeout: 15_000 });
-  assert.deepEqual(dw.errors, [], 'the desktop page runs without errors');
-  await deskCtx.close();
-  fs.rmSync(deskDir, { recursive: true, force: true });
-
-  step('desktop panel shows the photo');
   // Offline: start the second task; it waits in the queue.
   await page.tap('#back');
   await page.waitForSelector(`#task-list[data-state="loaded"] button[data-problem="${second.id}"]`, { timeout: 15_000 });
@@ -192,6 +168,31 @@ test('an officer works tasks on the phone: start, resolve with a photo the deskt
   const d = await api(`api/v1/problems/${second.id}`);
   assert.equal(d.status, 'in_progress');
   assert.equal(d.events.filter((e) => e.action === 'start').length, 1, 'the queued start was applied exactly once');
+  // The desktop map's problem panel shows the photo.
+  // The desktop map in a desktop browser of its own (not the phone's
+  // mobile, touch context).
+  const deskDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridkeeper-desk-'));
+  const deskCtx = await launch(deskDir);
+  const desk = await deskCtx.newPage();
+  const dw = watch(desk);
+  desk.on('pageerror', (err) => console.log(`desktop page error: ${err.message}`));
+  await desk.goto(url(''));
+  await desk.waitForFunction(() => window.gridkeeper, null, { timeout: 60_000 });
+  await desk.evaluate(() => Promise.race([window.gridkeeper.ready,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the desktop map was not ready within 120 s')), 120_000))]));
+  step('desktop map ready');
+  await desk.evaluate((id) => window.gridkeeper.select(`problem:${id}`), first.id);
+  await desk.waitForSelector(`#panel .problem-view[data-problem="${first.id}"][data-state="loaded"]`, { timeout: 20_000 });
+  await desk.waitForSelector('#panel [data-field="photos"][data-state="loaded"] li[data-kind="after"] img', { timeout: 15_000 });
+  await desk.waitForFunction(() => {
+    const img = document.querySelector('#panel [data-field="photos"] li[data-kind="after"] img');
+    return img && img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 15_000 });
+  assert.deepEqual(dw.errors, [], 'the desktop page runs without errors');
+  await deskCtx.close();
+  fs.rmSync(deskDir, { recursive: true, force: true });
+
+  step('desktop panel shows the photo');
   assert.deepEqual(w.foreign, [], 'the page asks only its own server');
   assert.deepEqual(w.errors, []);
   await page.close();

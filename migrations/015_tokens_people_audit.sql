@@ -37,8 +37,9 @@ CREATE UNIQUE INDEX problems_idempotency_key ON problems (idempotency_scope, ide
 -- Append-only for everyone: privileges are revoked from PUBLIC (the
 -- application role, when it is not the owner or a superuser) and a rule
 -- turns UPDATE and DELETE into an error for every role, superusers
--- included. Rules, unlike triggers, are also what a Citus coordinator
--- keeps for a local table; TRUNCATE is refused by the revoked privilege.
+-- included. No trigger (Citus refuses them on distributed tables): the
+-- log can stay a coordinator-local table; TRUNCATE is refused by the
+-- revoked privilege.
 CREATE TABLE audit_log (
     id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at        timestamptz NOT NULL DEFAULT clock_timestamp(),

@@ -1,6 +1,6 @@
 // API access: JSON from the server that served the page, with errors turned
-// into ApiError from the RFC 9457 problem+json the server sends. Writes carry
-// the bearer token the user signed in with (auth.js).
+// into ApiError from the RFC 9457 problem+json the server sends. Writes and
+// reads carry the bearer token the user signed in with (auth.js).
 
 export const API = 'api/v1/'; // relative, so the page also works below a path prefix
 
@@ -13,10 +13,26 @@ export class ApiError extends Error {
   }
 }
 
+// Reads carry the signed-in token too (auth.js sets the source): the
+// server then includes what that token's scope may see — people's and
+// holders' phones, reporters' contacts. Anonymous reads see the rest.
+let readToken = () => '';
+export function useToken(source) {
+  readToken = source;
+}
+
+async function fetchRead(url, signal, headers = {}) {
+  const tok = readToken();
+  const withToken = tok ? { ...headers, Authorization: `Bearer ${tok}` } : headers;
+  // A token the server does not know reads as anonymous (writes still
+  // show the refusal).
+  return fetch(url, { signal, headers: withToken });
+}
+
 export async function getJSON(url, signal) {
   let res;
   try {
-    res = await fetch(url, { signal });
+    res = await fetchRead(url, signal);
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError({ title: '网络错误 Network error', detail: err.message, url });
@@ -60,7 +76,7 @@ export async function sendJSON(url, body, { method = 'POST', token = '', signal,
 export async function getBlob(url, accept, signal) {
   let res;
   try {
-    res = await fetch(url, { headers: { Accept: accept }, signal });
+    res = await fetchRead(url, signal, { Accept: accept });
   } catch (err) {
     if (err.name === 'AbortError') throw err;
     throw new ApiError({ title: '网络错误 Network error', detail: err.message, url });

@@ -15,7 +15,7 @@
 //   problems are vector tiles cut by the server (/tiles/{layer}/{z}/{x}/{y}.mvt,
 //   internal/tiles); MapLibre asks for the tiles of the view and the server
 //   answers a tile it has already sent with a 304 (strong ETags). Problems
-//   are points from zoom 14 on and cells with their counts below, so every
+//   are points from zoom 15 on and cells with their counts below, so every
 //   problem that matches the filter bar counts at every zoom; a filter
 //   change, or a problem reported or changed on the page, asks for the
 //   problem tiles again. Vacancies (/qa: grids without an officer, streets
@@ -77,7 +77,7 @@ const SWITCHES = [
   },
   {
     key: 'problem', name: '问题 Problems', minzoom: PROBLEMS.minzoom, swatch: PROBLEMS.kinds[2].colour,
-    title: '按时限灯着色，14 级以下按格汇总 Coloured by deadline light, counted in cells below zoom 14',
+    title: '按时限灯着色，15 级以下按格汇总 Coloured by deadline light, counted in cells below zoom 15',
     layers: ['problem-cluster', 'problem-cluster-count', 'problem-point'],
   },
   { key: 'labels', name: '标注 Labels', minzoom: 0, swatch: null, layers: [] },
@@ -252,6 +252,7 @@ function countProblems() {
   }
   counts.problem = n;
   filters.shown(n, false);
+  renderStatus();
 }
 
 // ---------------------------------------------------------------- problems

@@ -1,6 +1,8 @@
 // Signing in. The page has no login of its own: a user pastes a bearer
 // token (gk_…, from `gridkeeper token create` or the one `make run` prints)
-// into the sign-in box; it is kept in localStorage and sent on writes only.
+// into the sign-in box; it is kept in localStorage and sent on writes and
+// reads (reads then show the phones and contacts the token's scope covers;
+// anonymous reads show the public map without them).
 // The server names no role for a token until a write is refused (401: the
 // token is unknown or revoked; 403: its role may not do that), so the box
 // says "signed in", not as whom, and shows a refusal when one comes back.
@@ -8,6 +10,7 @@
 // Whoever cares about the state listens for AUTH_EVENT on window
 // (detail: {signedIn, refused}).
 
+import { useToken } from './api.js';
 import { h } from './panel.js';
 
 const KEY = 'gridkeeper.token';
@@ -28,6 +31,7 @@ function read() {
 export function token() {
   return read();
 }
+useToken(read);
 
 export function signedIn() {
   return Boolean(read());

@@ -195,7 +195,8 @@ export function dutiesSection(target, { level, signal, onTarget, onError } = {})
     return btn;
   }
 
-  window.addEventListener(AUTH_EVENT, (e) => { if (data && !e.detail.refused) render(); }, { signal });
+  // Signing in or out changes what the server shows (holders' phones): reload.
+  window.addEventListener(AUTH_EVENT, (e) => { if (data && !e.detail.refused) load(); }, { signal });
   // A write to this target, from this section or from anywhere else on the page.
   window.addEventListener(DUTIES_EVENT, (e) => {
     if (e.detail && e.detail.target === target) load();

@@ -35,11 +35,11 @@ export const FRONTAGES = { minzoom: 16, label: 17, owned: '#059669', unowned: '#
 
 // Problems (vector tiles /tiles/problems): points coloured by what they
 // need (the deadline light while a handler has them) from zoom `points`
-// on, cells with their counts below it; a cell is red when it holds an
-// overdue problem. `kinds` is also the legend, in its order.
+// on, cells with their counts below it (choose "Overdue" in the filter bar
+// to count the overdue ones). `kinds` is also the legend, in its order.
 export const PROBLEMS = {
   minzoom: 0,
-  points: 14,
+  points: 15,
   kinds: [
     { key: 'green', name: ['正常', 'On time'], colour: '#16a34a' },
     { key: 'yellow', name: ['临期', 'Nearly due'], colour: '#eab308' },
@@ -118,8 +118,8 @@ export function problemPaint(now) {
       'circle-color': ['match', problemKindExpr(now), ...PROBLEMS.kinds.flatMap((k) => [k.key, k.colour]), PROBLEMS.cluster_colour],
       'circle-stroke-color': ['case', overdue, '#7f1d1d', '#ffffff'],
     },
-    // A cell is red when one of its problems is past its deadline.
-    'problem-cluster': { 'circle-color': ['case', overdue, kindColour('red'), PROBLEMS.cluster_colour] },
+    // Cells carry counts only.
+    'problem-cluster': { 'circle-color': PROBLEMS.cluster_colour },
   };
 }
 
@@ -129,10 +129,6 @@ export const TILE_SOURCES = {
   district: 'districts', subdistrict: 'subdistricts', community: 'communities', grid: 'grids',
   street: 'streets', frontage: 'frontages', problem: 'problems',
 };
-
-function kindColour(key) {
-  return PROBLEMS.kinds.find((k) => k.key === key).colour;
-}
 
 export const EMPTY = { type: 'FeatureCollection', features: [] };
 
@@ -256,7 +252,7 @@ export function style(problemQuery = '') {
       paint: { 'text-color': '#134e4a', ...halo },
     },
     {
-      // Below zoom 14 the tiles hold cells: a point per non-empty cell with
+      // Below zoom 15 the tiles hold cells: a point per non-empty cell with
       // its problems' count (and the id of a lone one).
       id: 'problem-cluster', type: 'circle', source: 'problem', 'source-layer': 'problems', minzoom: PROBLEMS.minzoom,
       filter: ['==', ['get', 'cell'], true],

@@ -27,13 +27,16 @@ export const RECHECK_NAMES = {
 export function recheckButtons(r, { number = '', onDone }) {
   const out = h('div', { class: 'form-problem' });
   const wrap = h('div', { class: 'recheck-buttons', 'data-recheck': r.id });
+  // Before it is due, a re-check is recorded only by a supervisor with a reason.
+  const early = r.due_at && Date.parse(r.due_at) > Date.now();
+  const note = early ? h('input', { name: 'note', maxlength: 2000, placeholder: '提前复查原因 Why check early (supervisor)' }) : null;
   let armed = null;
   const record = async (result) => {
     for (const b of wrap.querySelectorAll('button')) b.disabled = true;
     out.replaceChildren();
     let answer;
     try {
-      answer = await sendJSON(`${API}rechecks/${r.id}`, { result }, { token: token() });
+      answer = await sendJSON(`${API}rechecks/${r.id}`, { result, note: note && note.value.trim() ? note.value.trim() : undefined }, { token: token() });
     } catch (err) {
       refused(err);
       for (const b of wrap.querySelectorAll('button')) b.disabled = false;
@@ -66,7 +69,7 @@ export function recheckButtons(r, { number = '', onDone }) {
       record('rebounded');
     },
   }, '反弹 Rebounded');
-  wrap.append(held, back, out);
+  wrap.append(...(note ? [note] : []), held, back, out);
   return wrap;
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/config"
 	"github.com/gridkeeper/gridkeeper/internal/db"
+	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 	"github.com/gridkeeper/gridkeeper/internal/problem"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
@@ -104,6 +105,7 @@ func runServe(ctx context.Context, args []string) error {
 	opt := httpx.DefaultServerOptions
 	opt.ReadTimeout, opt.WriteTimeout, opt.IdleTimeout, opt.ShutdownTimeout = cfg.HTTPReadTimeout, cfg.HTTPWriteTimeout, cfg.HTTPIdleTimeout, cfg.ShutdownTimeout
 	go tiles.RunFolder(ctx, pool, time.Minute) // packs the tile versions writers append
+	go heat.RunFolder(ctx, pool, time.Second)  // folds the heat deltas writers append
 	if err := httpx.Serve(ctx, ln, a, opt); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}

@@ -74,3 +74,13 @@ func marshal(v any) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
+
+// OrActor returns ctx with the actor name when ctx carries none: for the
+// server's own writes and Go callers that name their actor in their
+// options (an import's Actor, a report's Actor). An empty name adds none.
+func OrActor(ctx context.Context, name string) context.Context {
+	if _, ok := ActorFrom(ctx); ok || name == "" {
+		return ctx
+	}
+	return WithActor(ctx, Actor{Name: name})
+}

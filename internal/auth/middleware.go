@@ -72,15 +72,23 @@ func (g *Guard) Require(roles ...string) echo.MiddlewareFunc {
 	}
 }
 
-// Optional admits every request; one with a valid bearer token carries
-// its principal (reads then show what that token may see), one without a
-// token is anonymous, and one with an unknown token is a 401 so that a
-// client learns its token is wrong instead of silently seeing less.
+// Optional admits every request: one with a valid bearer token carries
+// its principal (reads then show what that token's scope may see); one
+// without a token, or with a token the server does not know, is read as
+// anonymous, so that a stale token never hides the public map. An unknown
+// token still counts against the address's failure limit (past it, tokens
+// from that address are not even looked up, so guessing learns nothing)
+// and the answer says so in WWW-Authenticate (error="invalid_token",
+// RFC 6750).
 func (g *Guard) Optional() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if _, _, err := g.authenticate(c); err != nil {
-				return err
+				var p *httpx.Problem
+				if !errors.As(err, &p) || (p.Status != http.StatusUnauthorized && p.Status != http.StatusTooManyRequests) {
+					return err
+				}
+				c.Response().Header().Set("Www-Authenticate", `Bearer realm="gridkeeper", error="invalid_token"`)
 			}
 			return next(c)
 		}

@@ -75,7 +75,7 @@ func (p Principal) ProblemScope(alias string, a *Args) string {
 	if len(or) == 0 {
 		return "false"
 	}
-	return "(" + strings.Join(or, " OR ") + ")"
+	return "coalesce(" + strings.Join(or, " OR ") + ", false)"
 }
 
 // AreaScope returns a SQL boolean expression true when the area code
@@ -100,7 +100,7 @@ func (p Principal) AreaScope(codeExpr string, a *Args) string {
 	if len(or) == 0 {
 		return "false"
 	}
-	return "(" + strings.Join(or, " OR ") + ")"
+	return "coalesce(" + strings.Join(or, " OR ") + ", false)"
 }
 
 // PersonScope returns a SQL boolean expression true when the person with
@@ -127,5 +127,5 @@ func (p Principal) PersonScope(personExpr string, a *Args) string {
 				AND mine.target_kind = h.target_kind AND mine.target_key = h.target_key
 				WHERE h.person_id = `+personExpr+` AND h.valid @> now() AND h.target_kind IN ('street', 'frontage'))`)
 	}
-	return "(" + strings.Join(or, " OR ") + ")"
+	return "coalesce(" + strings.Join(or, " OR ") + ", false)"
 }

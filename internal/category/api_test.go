@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/category"
 )
 
@@ -177,7 +178,7 @@ func TestBadCategoryInputIsRefusedNamingTheFieldAndStoresNothing(t *testing.T) {
 
 func TestGetReturnsTheCategoryOrErrNotFound(t *testing.T) {
 	e := setup(t)
-	ctx := context.Background()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Name: "test"})
 	c, err := category.Get(ctx, e.D.Pool, "E01-12")
 	if err != nil {
 		t.Fatal(err)
@@ -201,6 +202,7 @@ func TestGetReturnsTheCategoryOrErrNotFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer tx.Rollback(ctx)
 	in := category.Defaults()
 	in.Code, in.Name, in.Kind, in.BigClass, in.BigClassName, in.SmallClass = "L98-01", "测试", "event", "98", "测试", "01"
 	in.DepartmentCode, in.TimeLimitHours, in.FirstInLine = "wmb", 8, "grid_officer"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
 )
 
@@ -293,16 +294,21 @@ func Create(ctx context.Context, db DB, in Input) (Category, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return Category{}, httpx.Unprocessable(errs...)
 	}
-	c, err := scan(db.QueryRow(ctx, `
-		INSERT INTO categories (code, name, kind, big_class, big_class_name, small_class, national_code,
-			open311_code, department_code, time_limit_hours, first_in_line, lookback_days, auto_register,
-			recur_radius_m, recur_days, duplicate_radius_m, register_rule, close_rule, active)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-		RETURNING `+columns, args(in)...))
-	if err != nil {
-		return c, httpx.DBProblem(fmt.Errorf("create category %s: %w", in.Code, err), fields)
-	}
-	return c, nil
+	var c Category
+	err := database.InTx(ctx, db, func(tx pgx.Tx) error {
+		var err error
+		c, err = scan(tx.QueryRow(ctx, `
+			INSERT INTO categories (code, name, kind, big_class, big_class_name, small_class, national_code,
+				open311_code, department_code, time_limit_hours, first_in_line, lookback_days, auto_register,
+				recur_radius_m, recur_days, duplicate_radius_m, register_rule, close_rule, active)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			RETURNING `+columns, args(in)...))
+		if err != nil {
+			return httpx.DBProblem(fmt.Errorf("create category %s: %w", in.Code, err), fields)
+		}
+		return audit.Record(ctx, tx, "category.create", "category:"+c.Code, nil, c)
+	})
+	return c, err
 }
 
 // Update changes the category with code: change gets its current values,
@@ -337,7 +343,7 @@ func Update(ctx context.Context, db DB, code string, change func(*Input) error) 
 		if err != nil {
 			return httpx.DBProblem(fmt.Errorf("update category %s: %w", code, err), fields)
 		}
-		return nil
+		return audit.Record(ctx, tx, "category.update", "category:"+code, cur, c)
 	})
 	return c, err
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
 
@@ -227,6 +228,11 @@ func run(ctx context.Context, pool *pgxpool.Pool, rd reader, opt Options, lines 
 	}
 	if err := im.owners(ctx, tx, &res); err != nil {
 		return res, fmt.Errorf("import frontages: owners: %w", err)
+	}
+	if err := audit.Record(audit.OrActor(ctx, opt.Actor), tx, "import.frontages", "import:frontages", nil, map[string]any{
+		"read": res.Read, "inserted": res.Inserted, "updated": res.Updated, "unchanged": res.Unchanged,
+		"owners_created": res.OwnersCreated, "owners_ended": res.OwnersEnded, "people_created": res.PeopleCreated}); err != nil {
+		return res, fmt.Errorf("import frontages: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import frontages: commit: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/geo"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
 )
@@ -149,6 +150,10 @@ func run(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options, k *k
 	touched, err := k.write(ctx, tx)
 	if err != nil {
 		return res, fmt.Errorf("import %s: write: %w", k.name, err)
+	}
+	if err := audit.Record(audit.OrActor(ctx, "import"), tx, "import."+k.name, "import:"+k.name, nil, map[string]any{
+		"read": res.Read, "existing": existing, "written": touched}); err != nil {
+		return res, fmt.Errorf("import %s: %w", k.name, err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import %s: commit: %w", k.name, err)

@@ -78,8 +78,8 @@ func BenchmarkHeat1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	fmt.Printf("load %d problems: sample city %.1f s, generate+parse+COPY %.1f s, INSERT into problems (rollup trigger included) %.1f s, of which the trigger's aggregation about %.1f s; VACUUM ANALYZE %.1f s; heat_day %d rows holding %d entries\n",
-		rows, load.city.Seconds(), load.copy.Seconds(), load.insert.Seconds(), load.trigger.Seconds(), load.vacuum.Seconds(), load.rollupRows, load.rollupEntries)
+	fmt.Printf("load %d problems: sample city %.1f s, generate+parse+COPY %.1f s, INSERT into problems (rollup trigger included) %.1f s, of which the trigger's aggregation about %.1f s; the fold of its deltas %.1f s; VACUUM ANALYZE %.1f s; heat_day %d rows holding %d entries\n",
+		rows, load.city.Seconds(), load.copy.Seconds(), load.insert.Seconds(), load.trigger.Seconds(), load.fold.Seconds(), load.vacuum.Seconds(), load.rollupRows, load.rollupEntries)
 
 	pool := d.Pool // the request pool: no JIT, no parallel workers
 	srv := httptest.NewServer(benchServer(pool, false))
@@ -300,8 +300,8 @@ func timeWrite(b *testing.B, pool *pgxpool.Pool, triggers, update bool) time.Dur
 }
 
 type loadTimes struct {
-	city, copy, insert, trigger, vacuum time.Duration
-	rollupRows, rollupEntries           int64
+	city, copy, insert, trigger, fold, vacuum time.Duration
+	rollupRows, rollupEntries                 int64
 }
 
 // loadBench loads the sample city and rows generated problems (see
@@ -364,6 +364,11 @@ func loadBench(ctx context.Context, pool *pgxpool.Pool, rows int) (loadTimes, er
 		return lt, fmt.Errorf("insert problems: %w", err)
 	}
 	lt.insert = time.Since(start)
+	start = time.Now()
+	if _, err := Fold(ctx, pool); err != nil { // what the import does after its commit
+		return lt, fmt.Errorf("fold: %w", err)
+	}
+	lt.fold = time.Since(start)
 	if _, err := pool.Exec(ctx, `DROP TABLE heat_bench_stage`); err != nil {
 		return lt, err
 	}

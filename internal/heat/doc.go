@@ -54,11 +54,19 @@
 // heat_day (migrations/009_heat.sql) holds, per Beijing day and
 // resolution-6 area, the day's problems as packed 8-byte entries, one per
 // resolution-10 cell, category and source, with its problems and rebounds.
-// Statement-level triggers with transition tables keep it current at
-// intake (one row inserted: one entry merged into its row), at import (an
-// INSERT of a million rows: one grouped upsert) and when a problem changes
-// category, source, place, day or rebound link or becomes void or merged;
-// workflow actions move nothing and cost one comparison. A heatmap at
+// Statement-level triggers with transition tables keep it current
+// without a lock any other writer waits for (migrations/013_heat_deltas.sql):
+// each statement that writes problems appends its delta to heat_delta, one
+// row per day and area it changes (intake: one row; an import of a million
+// rows: one per day and area, about 15,000), or a marker row when it moved
+// nothing counted (workflow actions: one comparison and one small insert).
+// Fold (fold.go) adds the deltas into heat_day and deletes them in one
+// transaction, one folder at a time (heat_fold's row, SKIP LOCKED):
+// RunFolder folds on a ticker for a long-running server, the import folds
+// after it commits, and a read that finds many deltas pending starts a fold
+// in the background. Readers add the
+// deltas not folded yet to heat_day's entries themselves, in the same
+// snapshot, so answers are exact at any fold lag. A heatmap at
 // resolutions 5–10 reads the whole days of its window from heat_day (only
 // the areas its bbox touches), the partial days at either end from
 // problems, and aggregates in Go: an entry's cell is its area's digits and
@@ -84,9 +92,10 @@
 // # ETag
 //
 // Every answer carries a strong ETag hashed from its resolved parameters
-// (window, resolution, filters, options), the data version heat_version
-// (bumped by every statement that writes problems or categories, read in
-// the snapshot the answer is read in) and, for heatmaps, the latest
+// (window, resolution, filters, options), the data version heat_state()
+// (the fold generation and the ids of the unfolded deltas: it changes with
+// every statement that writes problems or categories and with every fold,
+// read in the snapshot the answer is read in) and, for heatmaps, the latest
 // deadline already passed among problems with their handler (the overdue
 // problems change when a deadline passes, without a write; with the data
 // version it fixes the set of overdue problems). A request whose

@@ -18,28 +18,29 @@ import (
 )
 
 // foldSQL deletes every delta the statement's snapshot sees (a delta
-// committed later waits for the next fold), sums them per entry, adds the
-// sums to the existing heat_day rows and inserts the rows that did not
-// exist. Only the folder writes heat_day, under heat_fold's row lock, so
-// the NOT EXISTS of the insert and the update see the same rows. It
-// returns the deltas folded and the rows left with no entry.
+// committed later waits for the next fold) and sums them per entry. Rows
+// heat_day already has get their sums through heat_apply; rows it does
+// not have yet (most of an import's) are packed set-wise, as the INSERT
+// trigger of migration 009 did. Only the folder writes heat_day, under
+// heat_fold's row lock, so the statement's snapshot of heat_day is
+// current. It returns the deltas folded and the rows left with no entry.
 const foldSQL = `WITH d AS (DELETE FROM heat_delta RETURNING day, area, ks, ns, rbs),
 e AS (
 	SELECT d.day, d.area, u.k, sum(u.n)::integer AS n, sum(u.rb)::integer AS rb
 	FROM d, unnest(d.ks, d.ns, d.rbs) u(k, n, rb) WHERE d.day IS NOT NULL
 	GROUP BY 1, 2, 3 HAVING sum(u.n) <> 0 OR sum(u.rb) <> 0
 ), s AS (
-	SELECT day, area, array_agg(k) AS ks, array_agg(n) AS ns, array_agg(rb) AS rbs FROM e GROUP BY 1, 2
+	SELECT e.day, e.area, array_agg(e.k) AS ks, array_agg(e.n) AS ns, array_agg(e.rb) AS rbs
+	FROM e JOIN heat_day h ON h.day = e.day AND h.area = e.area GROUP BY 1, 2
 ), u AS (
 	UPDATE heat_day h SET entries = heat_apply(h.entries, s.ks, s.ns, s.rbs) FROM s
 	WHERE h.day = s.day AND h.area = s.area
 	RETURNING h.day, h.area, length(h.entries) = 0 AS empty
 ), i AS (
 	INSERT INTO heat_day (day, area, entries)
-	SELECT day, area, entries FROM (
-		SELECT s.day, s.area, heat_apply(''::bytea, s.ks, s.ns, s.rbs) AS entries FROM s
-		WHERE NOT EXISTS (SELECT FROM heat_day h WHERE h.day = s.day AND h.area = s.area)
-	) x WHERE length(entries) > 0
+	SELECT e.day, e.area, string_agg(heat_pack(e.k, e.n, e.rb), ''::bytea ORDER BY e.k) FROM e
+	WHERE e.n > 0 AND NOT EXISTS (SELECT FROM heat_day h WHERE h.day = e.day AND h.area = e.area)
+	GROUP BY e.day, e.area
 	RETURNING 1
 )
 SELECT (SELECT count(*) FROM d), (SELECT count(*) FROM i),

@@ -92,7 +92,6 @@ func resolve(r *row, cat *category, ss spans) resolved {
 	for n := 1; n <= 7; n++ {
 		for k, p := range pos {
 			if p == n {
-				links[k].used = true
 				out.chain = append(out.chain, links[k].id)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/heat"
 	"github.com/gridkeeper/gridkeeper/internal/placemap"
 	"github.com/gridkeeper/gridkeeper/internal/progress"
@@ -123,6 +124,10 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 			pre <- fmt.Errorf("chain links: %w", err)
 			return
 		}
+		if _, err = storeLinks(ctx, pool, im.spans); err != nil {
+			pre <- fmt.Errorf("store chain links: %w", err)
+			return
+		}
 		pre <- nil
 	}()
 	rows, err := rd.readAll(opt.Progress)
@@ -151,6 +156,10 @@ func Import(ctx context.Context, pool *pgxpool.Pool, r io.Reader, opt Options) (
 	}
 	res.Rejected = len(res.Rejections)
 	sortRejections(res.Rejections)
+	if err := audit.Record(audit.OrActor(ctx, opt.Actor), tx, "import.problems", "import:problems", nil, map[string]any{
+		"source": opt.Source, "read": res.Read, "imported": res.Imported, "already_imported": res.AlreadyImported, "rejected": res.Rejected}); err != nil {
+		return res, fmt.Errorf("import problems: %w", err)
+	}
 	im.phase("commit")
 	if err := tx.Commit(ctx); err != nil {
 		return res, fmt.Errorf("import problems: commit: %w", err)
@@ -317,9 +326,6 @@ func (im *importer) run(ctx context.Context, tx pgx.Tx) error {
 		return fmt.Errorf("write events: %w", err)
 	}
 	slog.Debug("import problems", "wrote", "events", "took", time.Since(start))
-	if _, err := storeLinks(ctx, tx, im.spans); err != nil {
-		return fmt.Errorf("store chain links: %w", err)
-	}
 	if im.replica {
 		if err := im.lockReferenced(ctx, tx); err != nil {
 			return err

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -59,7 +60,6 @@ type span struct {
 	link       string // canonical jsonb text, as stored
 	person     *int64 // the holder when a person holds it
 	department *string
-	used       bool
 }
 
 func (s *span) covers(t time.Time) bool {
@@ -120,21 +120,30 @@ func loadSpans(ctx context.Context, tx pgx.Tx) (spans, int, error) {
 	return ss, n, nil
 }
 
-// storeLinks writes the links the imported chains use into chain_links
-// (those already there stay).
-func storeLinks(ctx context.Context, tx pgx.Tx, ss spans) (int, error) {
+// storeLinks writes every link a chain can use into chain_links (those
+// already there stay), in its own short transaction on db, before the
+// import writes its rows. Links are stored by content, so one no problem
+// uses is harmless; stored inside the import's transaction they would make
+// an intake that stores the same link wait for the import's commit, and
+// an import that stores them after its rows would wait for an intake that
+// itself waits on a row the import's rows locked (a deadlock).
+func storeLinks(ctx context.Context, db execer, ss spans) (int, error) {
 	var ids []pgtype.UUID
 	var links []string
 	for _, list := range ss {
 		for _, s := range list {
-			if s.used {
-				ids = append(ids, s.id)
-				links = append(links, s.link)
-			}
+			ids = append(ids, s.id)
+			links = append(links, s.link)
 		}
 	}
-	tag, err := tx.Exec(ctx, `INSERT INTO chain_links (id, link)
+	tag, err := db.Exec(ctx, `INSERT INTO chain_links (id, link)
 		SELECT u.id, u.link::jsonb FROM unnest($1::uuid[], $2::text[]) AS u(id, link)
+		ORDER BY u.id
 		ON CONFLICT (id) DO NOTHING`, ids, links)
 	return int(tag.RowsAffected()), err
+}
+
+// execer is what storeLinks needs: a pool or a connection.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }

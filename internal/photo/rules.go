@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 )
 
@@ -38,13 +39,16 @@ func RuleFor(ctx context.Context, d db.DB, category string) (Rule, error) {
 
 // SetRule gives category its own rule.
 func SetRule(ctx context.Context, d db.DB, category string, after, recheck bool) error {
-	_, err := d.Exec(ctx, `INSERT INTO photo_rules (category_code, after_required, recheck_required) VALUES ($1, $2, $3)
-		ON CONFLICT (category_code) DO UPDATE SET after_required = EXCLUDED.after_required, recheck_required = EXCLUDED.recheck_required`,
-		category, after, recheck)
-	if err != nil {
-		return fmt.Errorf("set photo rule of %s: %w", category, err)
-	}
-	return nil
+	return db.InTx(ctx, d, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO photo_rules (category_code, after_required, recheck_required) VALUES ($1, $2, $3)
+			ON CONFLICT (category_code) DO UPDATE SET after_required = EXCLUDED.after_required, recheck_required = EXCLUDED.recheck_required`,
+			category, after, recheck)
+		if err != nil {
+			return fmt.Errorf("set photo rule of %s: %w", category, err)
+		}
+		return audit.Record(audit.OrActor(ctx, "system"), tx, "photo_rule.set", "photo_rule:"+category, nil,
+			map[string]bool{"after_required": after, "recheck_required": recheck})
+	})
 }
 
 // MissingForResolve says why problem id may not be resolved yet ("" when

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/labstack/echo/v4"
 
+	"github.com/gridkeeper/gridkeeper/internal/audit"
 	"github.com/gridkeeper/gridkeeper/internal/auth"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
@@ -89,7 +90,7 @@ func Save(ctx context.Context, d db.DB, store Store, lim Limits, u Upload) (Phot
 		if err != nil {
 			return fmt.Errorf("store photo row: %w", err)
 		}
-		return nil
+		return audit.Record(audit.OrActor(ctx, u.Actor), tx, "photo.upload", fmt.Sprintf("photo:%d", out.ID), nil, out)
 	})
 	if err != nil {
 		// Undo the files this upload created; blobs that were there before

@@ -221,11 +221,11 @@ func Act(ctx context.Context, pool *pgxpool.Pool, id int64, a Action) (Problem, 
 		}
 	case "merge":
 		// The target keeps the duplicate's reporter in its own log.
-		if _, err := tx.Exec(ctx, `INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, note, data)
+		if _, err := tx.Exec(ctx, `INSERT INTO problem_events (problem_id, actor, action, from_status, to_status, note, data, token_id, person_id)
 			SELECT t.id, $2, 'merged_in', t.status, t.status, $3,
 				jsonb_build_object('from', d.id, 'number', d.number, 'source', d.source, 'source_ref', d.source_ref,
-					'reporter_name', d.reporter_name, 'reporter_phone', d.reporter_phone)
-			FROM problems t, problems d WHERE t.id = $4 AND d.id = $1`, id, a.Actor, a.Note, *a.MergeInto); err != nil {
+					'reporter_name', d.reporter_name, 'reporter_phone', d.reporter_phone), $5, $6
+			FROM problems t, problems d WHERE t.id = $4 AND d.id = $1`, id, a.Actor, a.Note, *a.MergeInto, tokenID(a.As), a.As.PersonID); err != nil {
 			return Problem{}, fmt.Errorf("record merge: %w", err)
 		}
 	}

@@ -16,9 +16,14 @@
 // plus extend (延期: a new due time with a reason), park (挂账), void (作废)
 // and merge (a duplicate folds into another problem, keeping both
 // reporters). Every action needs the problem's current version in
-// If-Match: a stale version is refused first (412), then an action the
-// state does not allow (409, listing the allowed ones), then a token whose
-// role may not take it (403).
+// If-Match. A token whose role may not take the action is refused first
+// (403), then one whose scope (auth.Principal.ProblemScope, in the SQL
+// that locks the problem) does not cover it (403, saying nothing of its
+// state), then a stale version (412), then an action the state does not
+// allow (409, listing the allowed ones). A look-back re-check is recorded
+// once due (earlier by a supervisor with a note). Reporter contact is
+// read only where the caller's scope covers the problem; idempotency keys
+// belong to the token's client or person (IdempotencyScope).
 //
 // Intake: patrol, supervision, inspection and api reports are registered
 // and dispatched at once; citizen and hotline reports wait for

@@ -104,9 +104,7 @@ func Intake(ctx context.Context, pool db.DB, s Settings, r Report) (Problem, boo
 		return Problem{}, false, &ForbiddenError{Role: r.As.Role, Action: "report", Field: "source",
 			Reason: "source " + r.Source + " carries another system's ticket numbers: only tokens allowed to write it (token create --sources " + r.Source + ") may use it"}
 	}
-	if _, ok := audit.ActorFrom(ctx); !ok && r.Actor != "" {
-		ctx = audit.WithActor(ctx, audit.Actor{Name: r.Actor})
-	}
+	ctx = audit.OrActor(ctx, r.Actor)
 	if r.IdempotencyKey != "" && r.IdempotencyScope == "" {
 		r.IdempotencyScope = IdempotencyScope(r.As)
 	}

@@ -125,9 +125,7 @@ func RecordRecheck(ctx context.Context, pool *pgxpool.Pool, s Settings, id int64
 		return Recheck{}, nil, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback(context.Background())
-	if _, ok := audit.ActorFrom(ctx); !ok && res.Actor != "" {
-		ctx = audit.WithActor(ctx, audit.Actor{Name: res.Actor})
-	}
+	ctx = audit.OrActor(ctx, res.Actor)
 	var status, category string
 	var problemID int64
 	var lon, lat float64

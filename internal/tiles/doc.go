@@ -16,16 +16,27 @@
 // non-empty cell at the mean position of its problems with their count
 // (and the problem's id when the cell holds one), so that every problem
 // is counted in some feature at every zoom. Heat is square cells of
-// HeatPx pixels with their counts, at every zoom.
+// HeatPx pixels with their counts, at every zoom. Below PointZoom, without
+// a time filter, both are summed from a rollup (table problem_cells: counts
+// per zoom-14, zoom-17 and zoom-18 tile, category, status and source, kept by
+// statement-level triggers on problems) instead of from the problems; a
+// filter with from, to or due_before reads the problems.
 //
 // Problems and heat take the map's filters (params.go): category, status,
 // source (comma-separated lists), from / to (reported_at in [from, to))
 // and due_before (a handler has it and its deadline is before then: the
 // map's "overdue" with the instant fixed by the caller, so that a tile is
-// a function of the data and its URL alone). A point carries its status
-// and deadlines (due, warn: the instant it turns yellow on the
-// working-hours calendar) as epoch seconds, so the map colours deadline
-// lights from the clock without the tile changing as time passes.
+// a function of the data and its URL). A point carries its status and
+// deadlines as epoch seconds (due; warn, the instant it turns yellow on the
+// working-hours calendar, while the deadline is still ahead when the tile
+// is cut: past it the light is red whatever warn says), so the map colours
+// deadline lights from the clock and the tile need not change as time
+// passes. (The one thing time changes in a tile is that warn: two cuts
+// under one ETag may differ in it for a problem whose deadline passed in
+// between, and colour it the same.)
+//
+// Handlers keep rendered tiles by ETag (cache.go, 64 MiB by default): a
+// tile asked for again by any client is cut once per state of its data.
 //
 // ETags (etag.go) are made of what a tile depends on: for problems and
 // heat, the versions of the zoom-14 tiles it covers and their neighbours

@@ -1,7 +1,9 @@
 package tiles_test
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"testing"
 
@@ -71,6 +73,20 @@ func TestChangedProblemChangesOnlyItsTiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	nearAfter, farAfter := tags(near), tags(far)
+	// The tile served after the change (not one kept from before) shows it.
+	ls, _ := e.tile(t, "problems", at(lon, lat, 16), "")
+	seen := false
+	for _, f := range ls["problems"].Features {
+		if id2, _ := num(f.Properties["id"]); int64(id2) == id {
+			seen = true
+			if f.Properties["status"] != "closed" {
+				t.Errorf("problem %d is %v in the tile after it was closed", id, f.Properties["status"])
+			}
+		}
+	}
+	if !seen {
+		t.Errorf("problem %d missing from its tile", id)
+	}
 	for i := range near {
 		if nearBefore[i] == nearAfter[i] {
 			t.Errorf("%s shows problem %d and kept its ETag %s", near[i], id, nearBefore[i])
@@ -86,5 +102,23 @@ func TestChangedProblemChangesOnlyItsTiles(t *testing.T) {
 	}
 	if after := tags(far[2:]); after[0] == farBefore[2] {
 		t.Errorf("grid tile kept its ETag after its grid was renamed")
+	}
+}
+
+// TestCachedTileIsTheTileCut: a tile served again without If-None-Match
+// (from the server's cache) has the same bytes and ETag as the first.
+func TestCachedTileIsTheTileCut(t *testing.T) {
+	e := setup(t)
+	p := path("problems", at(116.05, 37.1, 12), "?status=reported")
+	read := func() (string, []byte) {
+		r := e.get(t, p)
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		return r.Header.Get("ETag"), b
+	}
+	tag1, b1 := read()
+	tag2, b2 := read()
+	if tag1 != tag2 || !bytes.Equal(b1, b2) || len(b1) == 0 {
+		t.Errorf("second answer differs: ETag %s / %s, %d / %d bytes", tag1, tag2, len(b1), len(b2))
 	}
 }

@@ -16,11 +16,22 @@ const MediaType = "application/vnd.mapbox-vector-tile"
 // Handlers serve the tiles and their TileJSON.
 type Handlers struct {
 	Pool *pgxpool.Pool
+	// CacheBytes bounds the rendered tiles kept by ETag (see cache.go):
+	// 0 is DefaultCacheBytes, a negative value keeps none.
+	CacheBytes int
+
+	cache *cache
 }
 
 // Register mounts GET /tiles/{layer}/{z}/{x}/{y}.mvt and
 // GET /tiles/{layer}.json on e.
 func (h *Handlers) Register(e *echo.Echo) {
+	switch {
+	case h.CacheBytes == 0:
+		h.cache = newCache(DefaultCacheBytes)
+	case h.CacheBytes > 0:
+		h.cache = newCache(h.CacheBytes)
+	}
 	e.GET("/tiles/:layer/:z/:x/:y.mvt", h.tile)
 	e.GET("/tiles/:layer.json", h.tileJSON)
 }
@@ -51,9 +62,12 @@ func (h *Handlers) tile(c echo.Context) error {
 	if notModified(c, tag) {
 		return nil
 	}
-	b, err := Render(ctx, h.Pool, l, t, f)
-	if err != nil {
-		return err
+	b, ok := h.cache.get(tag)
+	if !ok {
+		if b, err = Render(ctx, h.Pool, l, t, f); err != nil {
+			return err
+		}
+		h.cache.put(tag, b)
 	}
 	return c.Blob(http.StatusOK, MediaType, b)
 }

@@ -16,11 +16,13 @@ const (
 	// beyond its edge so that lines and labels join across tiles.
 	Extent = 4096
 	Buffer = 64
-	// PointZoom is the first zoom at which problems are single points.
-	PointZoom = 14
+	// PointZoom is the first zoom at which problems are single points
+	// (street zoom: a tile is about 1.2 km across at the city's latitude).
+	PointZoom = 15
 	// CellPx is the side of a problem cell below PointZoom, in tile
-	// pixels (64 × 64 cells a tile: at most 4,096 features).
-	CellPx = 64
+	// pixels (16 × 16 cells a tile, at most 256 features; 32 screen
+	// pixels on a map that draws a tile 512 pixels wide).
+	CellPx = 256
 	// HeatPx is the side of a heat cell (16 × 16 a tile).
 	HeatPx = 256
 )
@@ -59,10 +61,10 @@ var Layers = []Layer{
 		Also: map[string]map[string]string{"frontage_zones": {"id": "Number", "name": "String", "street_code": "String",
 			"owned": "Boolean: a frontage owner answers for it now"}},
 		kind: kindFrontage},
-	{Name: "problems", Description: "问题 problems: points from zoom 14, cells with counts below (cell: true)", MinZoom: 0, MaxZoom: 18,
+	{Name: "problems", Description: "问题 problems: points from zoom 15, cells with counts below (cell: true)", MinZoom: 0, MaxZoom: 18,
 		Fields: map[string]string{
 			"id": "Number: the problem's id (points, and cells of one problem)", "count": "Number: problems in the cell (1 for a point)",
-			"cell": "Boolean: an aggregated cell, not one problem", "number": "String", "category": "String: category code",
+			"cell": "Boolean: an aggregated cell, not one problem", "category": "String: category code",
 			"status": "String", "source": "String", "reported": "Number: reported_at, epoch seconds",
 			"due":  "Number: deadline, epoch seconds, while a handler has it (cells: the earliest)",
 			"warn": "Number: when the deadline light turns yellow, epoch seconds (points only)",

@@ -68,13 +68,13 @@ func parseFilter(c echo.Context, l Layer) (Filter, error) {
 		return f, err
 	}
 	var err error
-	if f.Categories, err = list(c, "category", nil); err != nil {
+	if f.Categories, err = csvList(c, "category", nil); err != nil {
 		return f, err
 	}
-	if f.Statuses, err = list(c, "status", problem.Statuses); err != nil {
+	if f.Statuses, err = csvList(c, "status", problem.Statuses); err != nil {
 		return f, err
 	}
-	if f.Sources, err = list(c, "source", problem.Sources); err != nil {
+	if f.Sources, err = csvList(c, "source", problem.Sources); err != nil {
 		return f, err
 	}
 	for name, dst := range map[string]**time.Time{"from": &f.From, "to": &f.To, "due_before": &f.DueBefore} {
@@ -90,8 +90,8 @@ func parseFilter(c echo.Context, l Layer) (Filter, error) {
 	return f, nil
 }
 
-// list reads a comma-separated list; allowed nil takes any non-empty value.
-func list(c echo.Context, name string, allowed []string) ([]string, error) {
+// csvList reads a comma-separated list; allowed nil takes any non-empty value.
+func csvList(c echo.Context, name string, allowed []string) ([]string, error) {
 	raw := c.QueryParam(name)
 	if raw == "" {
 		return nil, nil

@@ -28,13 +28,43 @@ func renderSQL(l Layer, t Tile, f Filter) (string, []any) {
 	case kindFrontage:
 		return frontageSQL, args
 	case kindHeat:
+		if t.Z < PointZoom && f.untimed() {
+			where, args := f.where(rollupArgs(args, t))
+			return fmt.Sprintf(rollupHeatSQL, where), args
+		}
 		where, args := f.where(args)
 		return fmt.Sprintf(heatSQL, where), args
 	default:
-		where, args := f.where(args)
 		if t.Z >= PointZoom {
+			where, args := f.where(args)
 			return fmt.Sprintf(problemPointSQL, where), args
 		}
+		if f.untimed() {
+			where, args := f.where(rollupArgs(args, t))
+			return fmt.Sprintf(rollupProblemSQL, where), args
+		}
+		where, args := f.where(args)
 		return fmt.Sprintf(problemCellSQL, where), args
 	}
 }
+
+// rollupArgs appends the rollup's parameters ($5-$10) for a tile below
+// PointZoom: the cells are tiles of zoom t.Z + 4, summed from the rollup's
+// zoom-14 rows up to zoom 10, its zoom-17 rows for zooms 11 to 13 and its
+// zoom-18 rows for zoom 14.
+func rollupArgs(args []any, t Tile) []any {
+	level := 14
+	switch {
+	case t.Z == 14:
+		level = 18
+	case t.Z > 10:
+		level = 17
+	}
+	d := uint(level - t.Z)
+	x0, y0 := t.X<<d, t.Y<<d
+	return append(args, level-(t.Z+4), level, x0, x0+(1<<d)-1, y0, y0+(1<<d)-1)
+}
+
+// untimed says whether the filter is one the rollup can answer: it keeps
+// no times.
+func (f Filter) untimed() bool { return f.From == nil && f.To == nil && f.DueBefore == nil }

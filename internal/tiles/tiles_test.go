@@ -67,7 +67,8 @@ func TestProblemPointsAreTheProblemsOfTheTile(t *testing.T) {
 
 // TestProblemCellsCountEveryProblem checks that below street zoom no
 // problem is lost: the cells' counts add up to the problems SQL finds in
-// the tile, for the whole city and for a filter.
+// the tile, for the whole city and for filters, from the rollup (no time
+// in the filter) and from the problems (from).
 func TestProblemCellsCountEveryProblem(t *testing.T) {
 	e := setup(t)
 	for _, c := range []struct {
@@ -76,6 +77,8 @@ func TestProblemCellsCountEveryProblem(t *testing.T) {
 	}{
 		{"whole city z10", "", "", 10},
 		{"z12", "", "", 12},
+		{"z14 open", "?status=reported,dispatched,in_progress", " AND status IN ('reported', 'dispatched', 'in_progress')", 14},
+		{"z14 from July", "?from=2026-07-01T00:00:00%2B08:00", " AND reported_at >= '2026-07-01 00:00+08'", 14},
 		{"z13 dispatched hotline", "?status=dispatched&source=hotline", " AND status = 'dispatched' AND source = 'hotline'", 13},
 		{"z11 from June 10", "?from=2026-06-10T00:00:00%2B08:00&category=T-DOG,T-ROAD", " AND reported_at >= '2026-06-10 00:00+08' AND category_code IN ('T-DOG', 'T-ROAD')", 11},
 	} {

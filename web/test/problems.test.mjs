@@ -329,6 +329,8 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
 
   // Held: recorded, and gone from the list.
   const first = mine.find((r) => r.problem_id === id);
+  // Not due yet: the supervisor says why it is checked early.
+  await page.fill(`#rechecks li[data-recheck="${first.id}"] input[name="note"]`, '督导组提前复查');
   await page.click(`#rechecks li[data-recheck="${first.id}"] button[data-result="held"]`);
   await page.waitForFunction((rid) => document.body.dataset.rechecks === 'loaded'
     && !document.querySelector(`#rechecks li[data-recheck="${rid}"]`), first.id, { timeout: 15_000, polling: 100 });
@@ -354,6 +356,7 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
   // Rebounded, from the problem's own re-checks (a second click confirms):
   // the server opens a new problem there, which the panel links to.
   const back = `#panel [data-field="rechecks"] li[data-recheck="${other.id}"]`;
+  await page.fill(`${back} input[name="note"]`, '督导组提前复查');
   await page.click(`${back} button[data-result="rebounded"]`);
   assert.match(await page.textContent(`${back} button[data-result="rebounded"]`), /确认反弹 Confirm/);
   await page.click(`${back} button[data-result="rebounded"]`);

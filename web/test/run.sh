@@ -3,12 +3,18 @@
 #
 #   web/test/run.sh [path/to/gridkeeper]      (default: bin/gridkeeper)
 #
-# Starts `gridkeeper serve --sample` on a free port with a fresh private
-# database under .gridkeeper/browser, waits for /readyz, creates a supervisor
-# token for the tests that write (`gridkeeper token create`, which reuses the
-# server's private cluster), runs `node --test web/test/*.test.mjs` with GRIDKEEPER_URL
-# and GRIDKEEPER_TOKEN, and always stops the server with SIGTERM and waits
-# for it to exit, so that its graceful shutdown stops the PostgreSQL it started.
+# Starts `gridkeeper serve --sample --sample-problems 0` (the sample city, no
+# history) on a free port with a fresh private database under
+# .gridkeeper/browser, waits for /readyz, creates a supervisor token for the
+# tests that write (`gridkeeper token create`, which reuses the server's
+# private cluster), runs `node --test` on every web/test/*.test.mjs but
+# tiles.test.mjs with GRIDKEEPER_URL and GRIDKEEPER_TOKEN (they file their own
+# problems and expect a quiet city), then imports a generated year of
+# 100,000 hotline tickets (`gridkeeper gen problems | gridkeeper import
+# problems`, beside the running server) and runs tiles.test.mjs, the map on a
+# database of more than 100,000 problems. It always stops the server with
+# SIGTERM and waits for it to exit, so that its graceful shutdown stops the
+# PostgreSQL it started.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -46,7 +52,7 @@ port=$(node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1"
 url=http://127.0.0.1:$port
 
 # DATABASE_URL would send the server to another database: this run wants its own.
-env -u DATABASE_URL "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --sample >"$log" 2>&1 &
+env -u DATABASE_URL "$bin" serve --addr "127.0.0.1:$port" --data-dir "$data" --sample --sample-problems 0 >"$log" 2>&1 &
 pid=$!
 
 stop() {
@@ -111,7 +117,22 @@ fi
 
 cd "$repo"
 rc=0
-GRIDKEEPER_URL=$url GRIDKEEPER_TOKEN=$token node --test web/test/*.test.mjs || rc=$?
+quiet=()
+for f in web/test/*.test.mjs; do
+  [ "$f" = web/test/tiles.test.mjs ] || quiet+=("$f")
+done
+GRIDKEEPER_URL=$url GRIDKEEPER_TOKEN=$token node --test "${quiet[@]}" || rc=$?
+
+# A city with a year of history for the tile test.
+echo "run.sh: importing 100,000 generated hotline tickets for the tile test"
+tickets=$logdir/tickets.csv
+if "$bin" gen problems --count 100000 --months 12 --seed 1 --out "$tickets" >>"$log" 2>&1 &&
+  env -u DATABASE_URL "$bin" import problems "$tickets" --data-dir "$data" >>"$log" 2>&1; then
+  GRIDKEEPER_URL=$url node --test web/test/tiles.test.mjs || rc=$?
+else
+  echo "run.sh: generating or importing the tickets failed; see $log" >&2
+  rc=1
+fi
 if [ "$rc" -ne 0 ]; then
   echo "run.sh: the browser test failed; the server log ends:" >&2
   tail -n 20 "$log" >&2

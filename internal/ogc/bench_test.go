@@ -22,9 +22,8 @@ import (
 	"github.com/gridkeeper/gridkeeper/internal/app"
 	"github.com/gridkeeper/gridkeeper/internal/db"
 	"github.com/gridkeeper/gridkeeper/internal/db/dbtest"
-	"github.com/gridkeeper/gridkeeper/internal/hotline"
-	"github.com/gridkeeper/gridkeeper/internal/problemgen"
 	"github.com/gridkeeper/gridkeeper/internal/sample"
+	"github.com/gridkeeper/gridkeeper/internal/sample/history"
 )
 
 // BenchmarkItems1M measures /ogc on 1,000,000 generated problems (gen
@@ -247,16 +246,9 @@ func loadHotline(ctx context.Context, d *dbtest.DB, count int) (int64, error) {
 		return 0, err
 	}
 	defer bulk.Close()
-	pr, pw := io.Pipe()
-	go func() {
-		_, err := problemgen.Generate(ctx, pw, problemgen.Options{Count: count, Months: 12, Seed: 1, Until: generatedUntil})
-		pw.CloseWithError(err)
-	}()
-	res, err := hotline.Import(ctx, bulk, pr, hotline.Options{Actor: "bench", Source: "ogc benchmark",
-		Now: func() time.Time { return generatedUntil }})
-	pr.Close()
+	res, err := history.LoadUntil(ctx, bulk, count, generatedUntil, nil)
 	if err != nil {
-		return 0, fmt.Errorf("hotline import: %w", err)
+		return 0, err
 	}
 	if _, err := bulk.Exec(ctx, "VACUUM ANALYZE"); err != nil {
 		return 0, err

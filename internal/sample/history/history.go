@@ -27,6 +27,13 @@ const Seed = 1
 // (internal/hotline), so they are mapped, resolved, linked and rolled up
 // exactly as a real export would be. Progress goes to w (nil: none).
 func Load(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (hotline.Result, error) {
+	return LoadUntil(ctx, pool, n, time.Now(), w)
+}
+
+// LoadUntil is Load for the twelve months before until, imported as of
+// until, so that benchmarks get the same tickets and the same open and
+// overdue cases whatever day they run.
+func LoadUntil(ctx context.Context, pool *pgxpool.Pool, n int, until time.Time, w io.Writer) (hotline.Result, error) {
 	var res hotline.Result
 	if n <= 0 {
 		return res, nil
@@ -36,7 +43,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (hotline.
 	defer cancel()
 	gen := make(chan error, 1)
 	go func() {
-		_, err := problemgen.Generate(ctx, pw, problemgen.Options{Count: n, Months: 12, Seed: Seed, Until: time.Now()})
+		_, err := problemgen.Generate(ctx, pw, problemgen.Options{Count: n, Months: 12, Seed: Seed, Until: until})
 		pw.CloseWithError(err)
 		gen <- err
 	}()
@@ -44,7 +51,8 @@ func Load(ctx context.Context, pool *pgxpool.Pool, n int, w io.Writer) (hotline.
 	if w != nil {
 		rep = progress.New(w, "sample history", int64(n))
 	}
-	res, err := hotline.Import(ctx, pool, pr, hotline.Options{Actor: "sample", Source: "sample history (gridkeeper gen problems)", Progress: rep})
+	res, err := hotline.Import(ctx, pool, pr, hotline.Options{Actor: "sample", Source: "sample history (gridkeeper gen problems)", Progress: rep,
+		Now: func() time.Time { return until }})
 	rep.Done()
 	pr.CloseWithError(io.ErrClosedPipe) // stops the generator if the import gave up early
 	if gerr := <-gen; gerr != nil && err == nil {

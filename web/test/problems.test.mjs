@@ -298,10 +298,16 @@ test('a supervisor reports a problem by clicking the map; it shows with its grid
     return document.body.dataset.problems === 'loaded'
       && ids.includes(a) && ids.includes(b) && fc.features.every((f) => f.properties.status === 'closed');
   }, [id, q.id], { what: 'the layer to hold the closed problems only' });
+  // The bar is rewritten once the map is idle: wait for it to count what is drawn.
+  const counted = await page.waitForFunction(() => {
+    const n = new Set(window.gridkeeper.map.queryRenderedFeatures({ layers: ['problem-point'] })
+      .map((f) => f.properties.id)).size;
+    return n > 0 && document.getElementById('problem-count').textContent.includes(`显示 ${n} 条`);
+  }, null, { timeout: 15_000, polling: 200 }).then(() => true, () => false);
   const shownText = await page.textContent('#problem-count');
   const inView = await page.evaluate(() => new Set(window.gridkeeper.map.queryRenderedFeatures({ layers: ['problem-point'] })
     .map((f) => f.properties.id)).size);
-  assert.ok(shownText.includes(`显示 ${inView} 条`), `the bar says how many the view shows: ${shownText} (${inView})`);
+  assert.ok(counted, `the bar says how many the view shows: ${shownText} (${inView})`);
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), page.click('#problem-csv')]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
   assert.ok(csv.split('\n')[0].includes('number'), 'a CSV header');

@@ -171,6 +171,17 @@ func TestHeatmapCountsEqualADirectCount(t *testing.T) {
 	from, until := to.AddDate(0, 0, -60), to
 	_, got := heatmap(t, e, q("res", "9", "from", rfc(from), "to", rfc(until), "category", "T-ROAD", "source", "patrol", "k", "2"))
 	compare(t, "T-ROAD from patrols, k=2", got, directCounts(t, e, 9, from, until, "T-ROAD", "patrol"), 2)
+
+	// Open311 requests are a source the heatmap filters on like the others.
+	if _, err := e.D.Pool.Exec(context.Background(), `UPDATE problems SET source = 'open311' WHERE id % 5 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	_, got = heatmap(t, e, q("res", "9", "from", rfc(from), "to", rfc(until), "source", "open311", "k", "2"))
+	want := directCounts(t, e, 9, from, until, "", "open311")
+	if len(want) == 0 {
+		t.Fatal("the fixture has no open311 problems in the window")
+	}
+	compare(t, "from open311", got, want, 2)
 }
 
 // Inside a bbox the heatmap shows every cell that overlaps it, with all

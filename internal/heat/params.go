@@ -9,16 +9,14 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gridkeeper/gridkeeper/internal/httpx"
+	"github.com/gridkeeper/gridkeeper/internal/problem"
 )
-
-// Sources are the problem sources a request may filter on (problems.source).
-var Sources = []string{"hotline", "patrol", "supervision", "citizen", "inspection", "api"}
 
 // Filter says which problems a heatmap or hot spot map counts.
 type Filter struct {
 	Res      int    // MinRes..MaxRes; 0 until chosen from the bbox
 	Category string // a category code; "" for all
-	Source   string // one of Sources; "" for all
+	Source   string // one of problem.ListSources; "" for all
 	Window          // reported in [From, To)
 	BBox     *httpx.BBox
 }
@@ -43,7 +41,7 @@ func parseFilter(c echo.Context, now time.Time) (Filter, error) {
 		}
 		f.Category = raw
 	}
-	src, err := httpx.QueryEnum(c, "source", Sources...)
+	src, err := httpx.QueryEnum(c, "source", problem.ListSources...)
 	if err != nil {
 		return f, err
 	}

@@ -75,7 +75,7 @@
 //	rebound_rate    = came_back / closed
 //	found_by_patrol source patrol, supervision or inspection (what the grid's
 //	                own people and the inspectors found)
-//	reported_by_public source citizen or hotline (what the public had to
+//	reported_by_public source citizen, hotline or open311 (what the public had to
 //	                report: 漏报, a miss by the grid); api counts as other
 //	patrol_share, public_share = each / problems
 //

@@ -163,7 +163,7 @@ const cohortSQL = `WITH per AS (
 ), facts AS (
 	SELECT p.i, p.key, p.assignee_role,
 		CASE WHEN p.source IN ('patrol', 'supervision', 'inspection') THEN 1
-		     WHEN p.source IN ('citizen', 'hotline') THEN 2 ELSE 0 END AS found,
+		     WHEN p.source IN ('citizen', 'hotline', 'open311') THEN 2 ELSE 0 END AS found,
 		c.closed,
 		c.closed AND coalesce(p.closed_at <= p.due_at, false) AS on_time,
 		NOT c.closed AND coalesce(CASE WHEN p.due_at < p.e THEN true ELSE

@@ -131,9 +131,18 @@ func boxKm2(lat1, lat2, dLon float64) float64 {
 
 func TestRatesPerSquareKilometreAndPerKilometreOfStreetOnTheFixture(t *testing.T) {
 	e := setup(t)
-	for _, src := range []string{"patrol", "patrol", "patrol", "supervision", "citizen", "citizen", "hotline", "api"} {
-		p := e.report(t, grid2, "T-LIGHT", src)
+	for _, src := range []string{"patrol", "patrol", "patrol", "supervision", "citizen", "open311", "hotline", "api"} {
+		// Open311 requests come through /open311/v2 (a service client's
+		// token): here the source is set after a citizen report.
+		as := src
+		if src == "open311" {
+			as = "citizen"
+		}
+		p := e.report(t, grid2, "T-LIGHT", as)
 		e.place(t, p, bj(10, 15, 9, 0), bj(10, 20, 9, 0), time.Time{})
+		if src == "open311" {
+			e.exec(t, `UPDATE problems SET source = 'open311' WHERE id = $1`, p.ID)
+		}
 	}
 	grids := e.areaStats(t, "level=grid&"+october)
 	area := map[string]float64{grid1: boxKm2(37.1, 37.2, 0.1), grid2: boxKm2(37.1, 37.2, 0.1), grid3: boxKm2(37.0, 37.1, 0.1), grid4: boxKm2(37.0, 37.1, 0.1)}
@@ -156,7 +165,7 @@ func TestRatesPerSquareKilometreAndPerKilometreOfStreetOnTheFixture(t *testing.T
 	if grids[grid4].ProblemsPerKm != nil || grids[grid4].ProblemsPerKm2 == nil {
 		t.Fatalf("grid 004 has no street: per km %s must be null, per km² %s must be 0", show(grids[grid4].ProblemsPerKm), show(grids[grid4].ProblemsPerKm2))
 	}
-	// Patrol, supervision and inspection are found; citizen and hotline
+	// Patrol, supervision and inspection are found; citizen, open311 and hotline
 	// are what the public had to report; api is neither.
 	if g.FoundByPatrol != 4 || g.ReportedByPublic != 3 || g.OtherSource != 1 || !near(g.PatrolShare, 0.5, 1e-9) || !near(g.PublicShare, 0.375, 1e-9) {
 		t.Fatalf("grid 002 sources: %d patrol, %d public, %d other, shares %s / %s; want 4, 3, 1, 0.5 / 0.375",

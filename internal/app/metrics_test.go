@@ -34,6 +34,12 @@ func TestMetricsExposeRequestsLatencyPoolsAndDatabaseErrors(t *testing.T) {
 	get("/api/v1/categories")
 	get("/api/v1/categories")
 	get("/api/v1/areas?bbox=1,2,3")
+	head, _ := http.NewRequest("HEAD", srv.URL+"/api/v1/categories", nil)
+	if resp, err := http.DefaultClient.Do(head); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("HEAD categories: %v %v", resp, err)
+	} else {
+		resp.Body.Close()
+	}
 	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/problems",
 		strings.NewReader(`{"category":"E01-10","description":"垃圾","lon":116.3,"lat":37.45,"source":"patrol"}`))
 	req.Header.Set("Content-Type", "application/json")
@@ -62,6 +68,7 @@ func TestMetricsExposeRequestsLatencyPoolsAndDatabaseErrors(t *testing.T) {
 	text := get("/metrics")
 	for _, want := range []string{
 		`gridkeeper_http_requests_total{method="GET",route="/api/v1/categories",status="200"} 2`,
+		`gridkeeper_http_requests_total{method="HEAD",route="/api/v1/categories",status="200"} 1`,
 		`gridkeeper_http_requests_total{method="GET",route="/api/v1/areas",status="400"} 1`,
 		`gridkeeper_http_requests_total{method="POST",route="/api/v1/problems",status="201"} 1`,
 		`gridkeeper_http_request_duration_seconds_bucket{method="POST",route="/api/v1/problems",status="201",le="+Inf"} 1`,

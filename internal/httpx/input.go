@@ -91,10 +91,22 @@ func HeadAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		req.Method = http.MethodGet
+		c.Set(headKey, true) // logged and counted as the HEAD it was
 		res := c.Response()
 		res.Writer = &headWriter{ResponseWriter: res.Writer}
 		return next(c)
 	}
+}
+
+// headKey marks a request HeadAsGet turned into a GET.
+const headKey = "gridkeeper.head"
+
+// method is the request's method as the client sent it.
+func method(c echo.Context) string {
+	if head, _ := c.Get(headKey).(bool); head {
+		return http.MethodHead
+	}
+	return c.Request().Method
 }
 
 // headWriter sends headers and drops the body.

@@ -152,7 +152,7 @@ func observe(m *Metrics, log bool) echo.MiddlewareFunc {
 					route = "unmatched"
 				}
 				d := time.Since(start)
-				m.observe(route, c.Request().Method, status, d)
+				m.observe(route, method(c), status, d)
 				if !log {
 					return
 				}
@@ -161,7 +161,7 @@ func observe(m *Metrics, log bool) echo.MiddlewareFunc {
 					lvl = slog.LevelError
 				}
 				slog.Log(c.Request().Context(), lvl, "http",
-					"request_id", id, "method", c.Request().Method, "route", route, "path", c.Request().URL.Path,
+					"request_id", id, "method", method(c), "route", route, "path", c.Request().URL.Path,
 					"query", c.Request().URL.RawQuery, "status", status, "bytes", c.Response().Size,
 					"duration_ms", float64(d.Microseconds())/1000)
 			}()
